@@ -1,0 +1,1 @@
+//! baidu callback-config models and validation. PLACEHOLDER: being implemented.

@@ -1,0 +1,1 @@
+//! tencent callback-config models and validation. PLACEHOLDER: being implemented.

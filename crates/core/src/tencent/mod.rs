@@ -1,0 +1,110 @@
+//! Tencent Cloud VOD, event notification v3.0.
+//!
+//! * Push callbacks are a JSON object `{"EventType": "...", "<Payload>": {...}}`.
+//! * With a `SignKey` configured the body also carries `Sign` and `T`:
+//!   `Sign = lowercase_hex(MD5(SignKey + T))`, `T` = the Unix second at which the signature
+//!   **expires** (Tencent uses now + 10 min). `now > T` is [`VerifyError::Expired`].
+//! * [`config`] models and validates `ModifyEventConfig`; [`event`] has the typed events.
+
+pub mod config;
+pub mod event;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde_json::Value;
+
+use crate::error::VerifyError;
+use crate::json::{self, Object};
+use crate::signing;
+
+/// The body fields that carry the signature (removed before normalization).
+pub const SIGNATURE_FIELDS: [&str; 2] = ["Sign", "T"];
+
+/// `lowercase_hex(MD5(key + t))`: the `Sign` Tencent puts beside `T = t`.
+///
+/// ```
+/// assert_eq!(
+///     mediahook_core::tencent::sign("Hk3pQ9zLmW2xR7tY", 1732270000),
+///     "79ceb228c63ff7d84d8b572521b625e2"
+/// );
+/// ```
+pub fn sign(key: &str, expires_at: i64) -> String {
+    let mut buf = [0u8; 20];
+    signing::md5_hex(&[key.as_bytes(), signing::decimal(expires_at, &mut buf)])
+}
+
+/// Adds `Sign` and `T` (= `expires_at`) to a JSON-object body, as Tencent does.
+///
+/// Returns [`VerifyError::MalformedPayload`] when `body` is not a JSON object.
+pub fn sign_body(body: &[u8], key: &str, expires_at: i64) -> Result<Vec<u8>, VerifyError> {
+    let mut obj = json::parse_object(body)?;
+    obj.insert("Sign".into(), Value::String(sign(key, expires_at)));
+    obj.insert("T".into(), Value::from(expires_at));
+    Ok(json::canonical_bytes(&Value::Object(obj)))
+}
+
+/// Checks `Sign`/`T` of a parsed body against `key` at `now` (Unix seconds).
+///
+/// Order: parse (`Missing`/`Malformed`) → signature (`Mismatch`) → time (`Expired`).
+pub fn verify_object(obj: &Object, key: &str, now: i64) -> Result<(), VerifyError> {
+    let (sign, t) = match (obj.get("Sign"), obj.get("T")) {
+        (Some(s), Some(t)) => (s, t),
+        _ => return Err(VerifyError::Missing),
+    };
+    let given = match sign {
+        Value::String(s) => signing::parse_md5_hex(s)?,
+        _ => return Err(VerifyError::Malformed),
+    };
+    let t = json::non_negative_i64(t)?;
+    let mut buf = [0u8; 20];
+    let expected = signing::md5(&[key.as_bytes(), signing::decimal(t, &mut buf)]);
+    signing::ct_check(&expected, &given)?;
+    if now > t {
+        return Err(VerifyError::Expired);
+    }
+    Ok(())
+}
+
+/// Parses and verifies a raw callback body; returns the object with `Sign`/`T` removed.
+pub fn verify(body: &[u8], key: &str, now: i64) -> Result<Object, VerifyError> {
+    let mut obj = json::parse_object(body)?;
+    verify_object(&obj, key, now)?;
+    strip_signature(&mut obj);
+    Ok(obj)
+}
+
+/// Removes the signature fields from a parsed body.
+pub fn strip_signature(obj: &mut Object) {
+    for f in SIGNATURE_FIELDS {
+        obj.remove(f);
+    }
+}
+
+/// The vendor event type (`EventType`), when it is a string.
+pub fn event_type(obj: &Object) -> Option<&str> {
+    obj.get("EventType").and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_then_verify() {
+        let body = br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+        let signed = sign_body(body, "k", 100).unwrap();
+        let obj = verify(&signed, "k", 100).unwrap();
+        assert!(obj.get("Sign").is_none() && obj.get("T").is_none());
+        assert_eq!(event_type(&obj), Some("FileDeleted"));
+        assert_eq!(verify(&signed, "k", 101), Err(VerifyError::Expired));
+        assert_eq!(verify(&signed, "K", 100), Err(VerifyError::Mismatch));
+    }
+
+    #[test]
+    fn wrong_types_are_malformed() {
+        let b = br#"{"Sign":5,"T":1}"#;
+        assert_eq!(verify(b, "k", 0), Err(VerifyError::Malformed));
+        let b = br#"{"Sign":"79ceb228c63ff7d84d8b572521b625e2","T":1.5}"#;
+        assert_eq!(verify(b, "k", 0), Err(VerifyError::Malformed));
+    }
+}

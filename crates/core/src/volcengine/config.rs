@@ -1,0 +1,1 @@
+//! volcengine callback-config models and validation. PLACEHOLDER: being implemented.

@@ -1,0 +1,1 @@
+//! The mediahook edge worker. Filled by the edge-worker work.
