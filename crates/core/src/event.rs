@@ -89,7 +89,12 @@ pub fn content_id(vendor: Vendor, obj: &Object) -> String {
 ///
 /// `received_at_ms` (Unix milliseconds) is used as `timestamp` when the vendor gives no
 /// event time.
-pub fn normalize(vendor: Vendor, obj: Object, source: &str, received_at_ms: i64) -> NormalizedEvent {
+pub fn normalize(
+    vendor: Vendor,
+    obj: Object,
+    source: &str,
+    received_at_ms: i64,
+) -> NormalizedEvent {
     let vendor_type = String::from(vendor_type(vendor, &obj));
     let (id, subject, time) = match vendor {
         Vendor::TencentVod => (

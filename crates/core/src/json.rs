@@ -21,8 +21,12 @@ pub fn parse_object(body: &[u8]) -> Result<Object, VerifyError> {
     if nesting_depth(body) > MAX_DEPTH {
         return Err(VerifyError::MalformedPayload);
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
+    // serde_json's own limit stops at 127 levels; ours (checked above) is exact, so its
+    // limit is lifted. The pre-scan bounds the recursion, so the stack stays small.
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.disable_recursion_limit();
+    match <Value as serde::Deserialize>::deserialize(&mut de) {
+        Ok(Value::Object(map)) if de.end().is_ok() => Ok(map),
         _ => Err(VerifyError::MalformedPayload),
     }
 }

@@ -36,8 +36,8 @@ pub mod baidu;
 pub mod error;
 pub mod event;
 mod hex;
-mod signing;
 pub mod json;
+mod signing;
 pub mod standard_webhooks;
 pub mod tencent;
 pub mod time;
@@ -50,3 +50,8 @@ pub mod volcengine;
 pub use error::VerifyError;
 pub use event::NormalizedEvent;
 pub use vendor::Vendor;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

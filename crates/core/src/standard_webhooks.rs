@@ -94,7 +94,9 @@ impl fmt::Debug for Webhook {
 /// Decodes one secret (`whsec_` prefix optional) into its key bytes.
 pub fn decode_secret(secret: &str) -> Result<Vec<u8>, SecretError> {
     let b64 = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    let key = STANDARD.decode(b64.trim()).map_err(|_| SecretError::NotBase64)?;
+    let key = STANDARD
+        .decode(b64.trim())
+        .map_err(|_| SecretError::NotBase64)?;
     if key.is_empty() {
         return Err(SecretError::Empty);
     }
@@ -123,7 +125,10 @@ impl Webhook {
         if keys.is_empty() {
             return Err(SecretError::NoSecrets);
         }
-        Ok(Webhook { keys, tolerance_seconds: DEFAULT_TOLERANCE_SECONDS })
+        Ok(Webhook {
+            keys,
+            tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
+        })
     }
 
     /// Sets the accepted |now − timestamp| for [`Webhook::verify`] (default 300 s).
@@ -155,7 +160,10 @@ impl Webhook {
                 out.push(' ');
             }
             out.push_str("v1,");
-            STANDARD.encode_string(Self::mac(key, id, ts, body).finalize().into_bytes(), &mut out);
+            STANDARD.encode_string(
+                Self::mac(key, id, ts, body).finalize().into_bytes(),
+                &mut out,
+            );
         }
         out
     }
@@ -168,10 +176,14 @@ impl Webhook {
     /// ([`VerifyError::Mismatch`] when none does); then the time window
     /// ([`VerifyError::Expired`]).
     pub fn verify(&self, headers: &Headers<'_>, body: &[u8], now: i64) -> Result<(), VerifyError> {
-        fn present<'h>(h: Option<&'h str>) -> Option<&'h str> {
+        fn present(h: Option<&str>) -> Option<&str> {
             h.filter(|v| !v.trim().is_empty())
         }
-        let (id, ts, sigs) = match (present(headers.id), present(headers.timestamp), present(headers.signature)) {
+        let (id, ts, sigs) = match (
+            present(headers.id),
+            present(headers.timestamp),
+            present(headers.signature),
+        ) {
             (Some(id), Some(ts), Some(s)) => (id, ts.trim(), s),
             _ => return Err(VerifyError::Missing),
         };
@@ -179,12 +191,21 @@ impl Webhook {
         let mut matched = false;
         let mut decoded = [0u8; 33];
         for entry in sigs.split(' ').filter(|e| !e.is_empty()) {
-            let Some(b64) = entry.strip_prefix("v1,") else { continue };
-            let Ok(32) = STANDARD.decode_slice(b64, &mut decoded) else { continue };
-            let Some(sig) = decoded.get(..32) else { continue };
+            let Some(b64) = entry.strip_prefix("v1,") else {
+                continue;
+            };
+            let Ok(32) = STANDARD.decode_slice(b64, &mut decoded) else {
+                continue;
+            };
+            let Some(sig) = decoded.get(..32) else {
+                continue;
+            };
             for key in &self.keys {
                 // `verify_slice` compares in constant time.
-                if Self::mac(key, id, ts.as_bytes(), body).verify_slice(sig).is_ok() {
+                if Self::mac(key, id, ts.as_bytes(), body)
+                    .verify_slice(sig)
+                    .is_ok()
+                {
                     matched = true;
                 }
             }
@@ -221,7 +242,11 @@ mod tests {
         let sig = wh.sign("msg_1", 10, b"{}");
         assert_eq!(sig.split(' ').count(), 2);
         let only_new = Webhook::new(&[other.as_str()]).unwrap();
-        let h = Headers { id: Some("msg_1"), timestamp: Some("10"), signature: Some(&sig) };
+        let h = Headers {
+            id: Some("msg_1"),
+            timestamp: Some("10"),
+            signature: Some(&sig),
+        };
         assert_eq!(only_new.verify(&h, b"{}", 10), Ok(()));
     }
 
@@ -229,20 +254,58 @@ mod tests {
     fn header_errors() {
         let wh = Webhook::new(&[SECRET]).unwrap();
         let sig = wh.sign("m", 10, b"x");
-        let base = Headers { id: Some("m"), timestamp: Some("10"), signature: Some(&sig) };
-        assert_eq!(wh.verify(&Headers { id: None, ..base }, b"x", 10), Err(VerifyError::Missing));
-        assert_eq!(wh.verify(&Headers { timestamp: Some(""), ..base }, b"x", 10), Err(VerifyError::Missing));
-        assert_eq!(wh.verify(&Headers { timestamp: Some("1e3"), ..base }, b"x", 10), Err(VerifyError::Malformed));
+        let base = Headers {
+            id: Some("m"),
+            timestamp: Some("10"),
+            signature: Some(&sig),
+        };
+        assert_eq!(
+            wh.verify(&Headers { id: None, ..base }, b"x", 10),
+            Err(VerifyError::Missing)
+        );
+        assert_eq!(
+            wh.verify(
+                &Headers {
+                    timestamp: Some(""),
+                    ..base
+                },
+                b"x",
+                10
+            ),
+            Err(VerifyError::Missing)
+        );
+        assert_eq!(
+            wh.verify(
+                &Headers {
+                    timestamp: Some("1e3"),
+                    ..base
+                },
+                b"x",
+                10
+            ),
+            Err(VerifyError::Malformed)
+        );
         assert_eq!(wh.verify(&base, b"y", 10), Err(VerifyError::Mismatch));
         assert_eq!(wh.verify(&base, b"x", 311), Err(VerifyError::Expired));
-        assert_eq!(wh.clone().with_tolerance_seconds(301).verify(&base, b"x", 311), Ok(()));
+        assert_eq!(
+            wh.clone()
+                .with_tolerance_seconds(301)
+                .verify(&base, b"x", 311),
+            Ok(())
+        );
     }
 
     #[test]
     fn secrets() {
-        assert_eq!(decode_secret("whsec_!!").err(), Some(SecretError::NotBase64));
+        assert_eq!(
+            decode_secret("whsec_!!").err(),
+            Some(SecretError::NotBase64)
+        );
         assert_eq!(decode_secret("whsec_").err(), Some(SecretError::Empty));
-        assert_eq!(Webhook::new::<&str>(&[]).err(), Some(SecretError::NoSecrets));
+        assert_eq!(
+            Webhook::new::<&str>(&[]).err(),
+            Some(SecretError::NoSecrets)
+        );
         assert_eq!(decode_secret(&encode_secret(b"k")).unwrap(), b"k");
         assert!(!alloc::format!("{:?}", Webhook::new(&[SECRET]).unwrap()).contains("MfKQ"));
     }

@@ -23,6 +23,23 @@ pub struct FieldError {
     pub status: u16,
 }
 
+impl FieldError {
+    /// A problem with `field`, answered by the vendor with `code`, `message` and HTTP `status`.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+        status: u16,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            status,
+        }
+    }
+}
+
 /// The outcome of validating one config.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Report {

@@ -48,6 +48,9 @@ impl fmt::Display for UnknownVendor {
 impl FromStr for Vendor {
     type Err = UnknownVendor;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Vendor::ALL.into_iter().find(|v| v.as_str() == s).ok_or(UnknownVendor)
+        Vendor::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or(UnknownVendor)
     }
 }

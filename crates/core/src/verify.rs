@@ -223,7 +223,8 @@ pub fn sign_callback(
             json::parse_object(body)?;
             SignedCallback {
                 body: body.into(),
-                headers: baidu::sign_headers(&key.key, &key.callback_url, body, now_ms, user).into(),
+                headers: baidu::sign_headers(&key.key, &key.callback_url, body, now_ms, user)
+                    .into(),
             }
         }
     })

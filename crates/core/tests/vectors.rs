@@ -19,15 +19,21 @@ fn vectors_dir() -> PathBuf {
 
 fn load(file: &str) -> Vec<Value> {
     let path = vectors_dir().join(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {} ({e}); set MEDIAHOOK_VECTORS", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}); set MEDIAHOOK_VECTORS",
+            path.display()
+        )
+    });
     let cases: Vec<Value> = serde_json::from_str(&text).expect("vector file is a JSON array");
     assert!(!cases.is_empty(), "{file} has no cases");
     cases
 }
 
 fn s<'a>(case: &'a Value, field: &str) -> &'a str {
-    case[field].as_str().unwrap_or_else(|| panic!("case field {field} is not a string"))
+    case[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("case field {field} is not a string"))
 }
 
 fn outcome(r: Result<(), VerifyError>) -> String {
@@ -52,25 +58,55 @@ macro_rules! vector_test {
                     failures.push(format!("{}: expected {want}, got {got}", s($case, "name")));
                 }
             }
-            assert!(failures.is_empty(), "{} of {} cases failed in {}:\n{}",
-                failures.len(), cases.len(), $file, failures.join("\n"));
+            assert!(
+                failures.is_empty(),
+                "{} of {} cases failed in {}:\n{}",
+                failures.len(),
+                cases.len(),
+                $file,
+                failures.join("\n")
+            );
             eprintln!("{}: {} cases passed", $file, cases.len());
         }
     };
 }
 
-fn verify_vendor(vendor: Vendor, key: SourceKey, body: &str, headers: &[(&str, &str)], now_ms: i64) -> Result<(), VerifyError> {
-    verify_callback(vendor, &key, &Request::new(body.as_bytes()).with_headers(headers), now_ms).map(|_| ())
+fn verify_vendor(
+    vendor: Vendor,
+    key: SourceKey,
+    body: &str,
+    headers: &[(&str, &str)],
+    now_ms: i64,
+) -> Result<(), VerifyError> {
+    verify_callback(
+        vendor,
+        &key,
+        &Request::new(body.as_bytes()).with_headers(headers),
+        now_ms,
+    )
+    .map(|_| ())
 }
 
 vector_test!(tencent_vod_vectors, "tencent_vod.json", |c| {
     let now = c["now"].as_i64().expect("now");
-    verify_vendor(Vendor::TencentVod, SourceKey::new(s(c, "key")), s(c, "body"), &[], now * 1000)
+    verify_vendor(
+        Vendor::TencentVod,
+        SourceKey::new(s(c, "key")),
+        s(c, "body"),
+        &[],
+        now * 1000,
+    )
 });
 
 vector_test!(volcengine_live_vectors, "volcengine_live.json", |c| {
     let now = c["now"].as_i64().expect("now");
-    verify_vendor(Vendor::VolcengineLive, SourceKey::new(s(c, "key")), s(c, "body"), &[], now * 1000)
+    verify_vendor(
+        Vendor::VolcengineLive,
+        SourceKey::new(s(c, "key")),
+        s(c, "body"),
+        &[],
+        now * 1000,
+    )
 });
 
 vector_test!(baidu_vod_vectors, "baidu_vod.json", |c| {
@@ -81,37 +117,95 @@ vector_test!(baidu_vod_vectors, "baidu_vod.json", |c| {
         .map(|(k, v)| (k.as_str(), v.as_str().expect("header value")))
         .collect();
     let key = SourceKey::new(s(c, "key")).with_callback_url(s(c, "callback_url"));
-    verify_vendor(Vendor::BaiduVod, key, s(c, "body"), &headers, c["now_ms"].as_i64().expect("now_ms"))
+    verify_vendor(
+        Vendor::BaiduVod,
+        key,
+        s(c, "body"),
+        &headers,
+        c["now_ms"].as_i64().expect("now_ms"),
+    )
 });
 
 vector_test!(standard_webhooks_vectors, "standard_webhooks.json", |c| {
     let wh = Webhook::new(&[s(c, "secret")]).expect("secret");
     let ts = c["timestamp"].as_i64().expect("timestamp").to_string();
-    let headers = Headers { id: Some(s(c, "id")), timestamp: Some(&ts), signature: Some(s(c, "signature")) };
-    wh.verify(&headers, s(c, "body").as_bytes(), c["now"].as_i64().expect("now"))
+    let headers = Headers {
+        id: Some(s(c, "id")),
+        timestamp: Some(&ts),
+        signature: Some(s(c, "signature")),
+    };
+    wh.verify(
+        &headers,
+        s(c, "body").as_bytes(),
+        c["now"].as_i64().expect("now"),
+    )
 });
 
 /// Header names are matched case-insensitively (SPEC §1.2 decision).
 #[test]
 fn baidu_vector_with_uppercase_header_names() {
-    let c = load("baidu_vod.json").into_iter().find(|c| c["name"] == "valid").expect("valid case");
-    let upper: Vec<(String, String)> = c["headers"].as_object().unwrap().iter()
-        .map(|(k, v)| (k.to_ascii_uppercase(), v.as_str().unwrap().to_string())).collect();
-    let headers: Vec<(&str, &str)> = upper.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let c = load("baidu_vod.json")
+        .into_iter()
+        .find(|c| c["name"] == "valid")
+        .expect("valid case");
+    let upper: Vec<(String, String)> = c["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), v.as_str().unwrap().to_string()))
+        .collect();
+    let headers: Vec<(&str, &str)> = upper
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let key = SourceKey::new(s(&c, "key")).with_callback_url(s(&c, "callback_url"));
-    assert_eq!(verify_vendor(Vendor::BaiduVod, key, s(&c, "body"), &headers, c["now_ms"].as_i64().unwrap()), Ok(()));
+    assert_eq!(
+        verify_vendor(
+            Vendor::BaiduVod,
+            key,
+            s(&c, "body"),
+            &headers,
+            c["now_ms"].as_i64().unwrap()
+        ),
+        Ok(())
+    );
 }
 
 /// Signing what a vector verified reproduces the vector's own signature.
 #[test]
 fn sign_helpers_reproduce_vectors() {
-    for c in load("standard_webhooks.json").iter().filter(|c| c["name"].as_str().unwrap().starts_with("public_vector")) {
+    for c in load("standard_webhooks.json")
+        .iter()
+        .filter(|c| c["name"].as_str().unwrap().starts_with("public_vector"))
+    {
         let wh = Webhook::new(&[s(c, "secret")]).unwrap();
-        assert_eq!(wh.sign(s(c, "id"), c["timestamp"].as_i64().unwrap(), s(c, "body").as_bytes()), s(c, "signature"));
+        assert_eq!(
+            wh.sign(
+                s(c, "id"),
+                c["timestamp"].as_i64().unwrap(),
+                s(c, "body").as_bytes()
+            ),
+            s(c, "signature")
+        );
     }
-    let c = load("baidu_vod.json").into_iter().find(|c| c["name"] == "valid").unwrap();
-    let ts: i64 = c["headers"]["vod-callback-auth-timestamp"].as_str().unwrap().parse().unwrap();
-    let token = mediahook_core::baidu::token(s(&c, "key"), s(&c, "callback_url"), s(&c, "body").as_bytes(), ts,
-        c["headers"]["vod-callback-auth-user"].as_str().unwrap());
-    assert_eq!(token, c["headers"]["vod-callback-auth-token"].as_str().unwrap());
+    let c = load("baidu_vod.json")
+        .into_iter()
+        .find(|c| c["name"] == "valid")
+        .unwrap();
+    let ts: i64 = c["headers"]["vod-callback-auth-timestamp"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let token = mediahook_core::baidu::token(
+        s(&c, "key"),
+        s(&c, "callback_url"),
+        s(&c, "body").as_bytes(),
+        ts,
+        c["headers"]["vod-callback-auth-user"].as_str().unwrap(),
+    );
+    assert_eq!(
+        token,
+        c["headers"]["vod-callback-auth-token"].as_str().unwrap()
+    );
 }

@@ -27,7 +27,10 @@ pub const PAYLOAD_FIELDS: &[(&str, &str)] = &[
 /// shows), else the only object-valued field whose name ends in `Event`.
 pub fn payload(obj: &Object) -> Option<&Object> {
     let ty = super::event_type(obj).unwrap_or_default();
-    let field = PAYLOAD_FIELDS.iter().find(|(t, _)| *t == ty).map(|(_, f)| *f);
+    let field = PAYLOAD_FIELDS
+        .iter()
+        .find(|(t, _)| *t == ty)
+        .map(|(_, f)| *f);
     let documented = field.and_then(|f| obj.get(f)).and_then(Value::as_object);
     let fetch_alias = || {
         (ty == "MEDIA_FETCH_COMPLETE")
@@ -146,7 +149,10 @@ impl BaiduEvent {
         });
         BaiduEvent {
             event_id: event_id(obj),
-            event_time: obj.get("eventTime").and_then(Value::as_str).map(String::from),
+            event_time: obj
+                .get("eventTime")
+                .and_then(Value::as_str)
+                .map(String::from),
             event_type,
             kind,
         }

@@ -33,7 +33,16 @@ fn mac(key: &str, callback_url: &str, body: &[u8], timestamp: &str, user: &str) 
         Ok(m) => m,
         Err(_) => Hmac::<Sha256>::new(&Default::default()),
     };
-    for part in [b"POST;", callback_url.as_bytes(), b";", body, b";", timestamp.as_bytes(), b";", user.as_bytes()] {
+    for part in [
+        b"POST;",
+        callback_url.as_bytes(),
+        b";",
+        body,
+        b";",
+        timestamp.as_bytes(),
+        b";",
+        user.as_bytes(),
+    ] {
         m.update(part);
     }
     m
@@ -42,7 +51,11 @@ fn mac(key: &str, callback_url: &str, body: &[u8], timestamp: &str, user: &str) 
 /// The `vod-callback-auth-token` for a callback (lowercase hex HMAC-SHA256).
 pub fn token(key: &str, callback_url: &str, body: &[u8], timestamp_ms: i64, user: &str) -> String {
     let ts = alloc::format!("{timestamp_ms}");
-    crate::hex::encode(&mac(key, callback_url, body, &ts, user).finalize().into_bytes())
+    crate::hex::encode(
+        &mac(key, callback_url, body, &ts, user)
+            .finalize()
+            .into_bytes(),
+    )
 }
 
 /// The three `vod-callback-auth-*` headers Baidu sends with a signed callback.
@@ -56,7 +69,10 @@ pub fn sign_headers(
     [
         (HEADER_USER, String::from(user)),
         (HEADER_TIMESTAMP, alloc::format!("{timestamp_ms}")),
-        (HEADER_TOKEN, token(key, callback_url, body, timestamp_ms, user)),
+        (
+            HEADER_TOKEN,
+            token(key, callback_url, body, timestamp_ms, user),
+        ),
     ]
 }
 
@@ -95,7 +111,11 @@ pub fn verify<'h>(
 ) -> Result<Object, VerifyError> {
     let obj = json::parse_object(body)?;
     let present = |name| header(name).filter(|v| !v.is_empty());
-    let (user, ts, tok) = match (present(HEADER_USER), present(HEADER_TIMESTAMP), present(HEADER_TOKEN)) {
+    let (user, ts, tok) = match (
+        present(HEADER_USER),
+        present(HEADER_TIMESTAMP),
+        present(HEADER_TOKEN),
+    ) {
         (Some(u), Some(t), Some(k)) => (u, t, k),
         _ => return Err(VerifyError::Missing),
     };
@@ -121,7 +141,11 @@ mod tests {
     use super::*;
 
     fn lookup<'a>(h: &'a [(&'static str, String); 3]) -> impl Fn(&str) -> Option<&'a str> {
-        move |n| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str())
+        move |n| {
+            h.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.as_str())
+        }
     }
 
     #[test]
@@ -129,12 +153,26 @@ mod tests {
         let body = br#"{"eventId":"e1","eventType":"MEDIA_UPLOAD_COMPLETE"}"#;
         let url = "https://edge.example.com/v1/hooks/b";
         let h = sign_headers("key", url, body, 1_000_000, "acct");
-        let p = VerifyParams { key: "key", callback_url: url, now_ms: 1_300_000, tolerance_seconds: 300 };
+        let p = VerifyParams {
+            key: "key",
+            callback_url: url,
+            now_ms: 1_300_000,
+            tolerance_seconds: 300,
+        };
         assert!(verify(body, lookup(&h), &p).is_ok());
-        let late = VerifyParams { now_ms: 1_300_001, ..p };
-        assert_eq!(verify(body, lookup(&h), &late).err(), Some(VerifyError::Expired));
+        let late = VerifyParams {
+            now_ms: 1_300_001,
+            ..p
+        };
+        assert_eq!(
+            verify(body, lookup(&h), &late).err(),
+            Some(VerifyError::Expired)
+        );
         let other = VerifyParams { key: "kez", ..p };
-        assert_eq!(verify(body, lookup(&h), &other).err(), Some(VerifyError::Mismatch));
+        assert_eq!(
+            verify(body, lookup(&h), &other).err(),
+            Some(VerifyError::Mismatch)
+        );
         assert!(!alloc::format!("{p:?}").contains("key\""));
     }
 }

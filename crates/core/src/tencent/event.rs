@@ -20,28 +20,55 @@ pub const PAYLOAD_FIELDS: &[(&str, &str)] = &[
     ("SplitMediaComplete", "SplitMediaCompleteEvent"),
     ("ComposeMediaComplete", "ComposeMediaCompleteEvent"),
     ("WechatPublishComplete", "WechatPublishCompleteEvent"),
-    ("WechatMiniProgramPublishComplete", "WechatMiniProgramPublishCompleteEvent"),
+    (
+        "WechatMiniProgramPublishComplete",
+        "WechatMiniProgramPublishCompleteEvent",
+    ),
     ("RemoveWatermark", "RemoveWatermarkCompleteEvent"),
     ("RestoreMediaComplete", "RestoreMediaCompleteEvent"),
     ("RebuildMediaComplete", "RebuildMediaCompleteEvent"),
-    ("ExtractTraceWatermarkComplete", "ExtractTraceWatermarkCompleteEvent"),
-    ("ExtractCopyRightWatermarkComplete", "ExtractCopyRightWatermarkCompleteEvent"),
+    (
+        "ExtractTraceWatermarkComplete",
+        "ExtractTraceWatermarkCompleteEvent",
+    ),
+    (
+        "ExtractCopyRightWatermarkComplete",
+        "ExtractCopyRightWatermarkCompleteEvent",
+    ),
     ("ReviewAudioVideoComplete", "ReviewAudioVideoCompleteEvent"),
-    ("DescribeFileAttributesComplete", "DescribeFileAttributesCompleteEvent"),
+    (
+        "DescribeFileAttributesComplete",
+        "DescribeFileAttributesCompleteEvent",
+    ),
     ("QualityInspectComplete", "QualityInspectCompleteEvent"),
     ("QualityEnhanceComplete", "QualityEnhanceCompleteEvent"),
     ("MediaCastStatusChanged", "MediaCastStatusChangedEvent"),
     ("PersistenceComplete", "PersistenceCompleteEvent"),
-    ("ComplexAdaptiveDynamicStreamingComplete", "ComplexAdaptiveDynamicStreamingCompleteEvent"),
-    ("ProcessMediaByMPSComplete", "ProcessMediaByMPSCompleteEvent"),
+    (
+        "ComplexAdaptiveDynamicStreamingComplete",
+        "ComplexAdaptiveDynamicStreamingCompleteEvent",
+    ),
+    (
+        "ProcessMediaByMPSComplete",
+        "ProcessMediaByMPSCompleteEvent",
+    ),
     ("AigcImageTaskComplete", "AigcImageCompleteEvent"),
     ("AigcVideoTaskComplete", "AigcVideoCompleteEvent"),
-    ("ExtractBlindWatermarkComplete", "ExtractBlindWatermarkComplete"),
+    (
+        "ExtractBlindWatermarkComplete",
+        "ExtractBlindWatermarkComplete",
+    ),
     ("TranscodeComplete", "TranscodeCompleteEvent"),
     ("ConcatComplete", "ConcatCompleteEvent"),
     ("ClipComplete", "ClipCompleteEvent"),
-    ("CreateImageSpriteComplete", "CreateImageSpriteCompleteEvent"),
-    ("CreateSnapshotByTimeOffsetComplete", "SnapshotByTimeOffsetCompleteEvent"),
+    (
+        "CreateImageSpriteComplete",
+        "CreateImageSpriteCompleteEvent",
+    ),
+    (
+        "CreateSnapshotByTimeOffsetComplete",
+        "SnapshotByTimeOffsetCompleteEvent",
+    ),
 ];
 
 /// The payload field name for an `EventType`, when Tencent documents one.
@@ -227,7 +254,10 @@ pub(crate) struct MapRef<'a>(pub(crate) &'a Object);
 
 impl<'de> serde::Deserializer<'de> for MapRef<'de> {
     type Error = serde_json::Error;
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         use serde::de::value::MapDeserializer;
         let iter = self.0.iter().map(|(k, v)| (k.as_str(), v));
         let mut de = MapDeserializer::new(iter);
@@ -245,7 +275,11 @@ impl<'de> serde::Deserializer<'de> for MapRef<'de> {
 /// The main resource: the payload's `FileId`, or the first of `FileIdSet`.
 pub(crate) fn subject(obj: &Object) -> Option<String> {
     let p = payload(obj)?;
-    if let Some(id) = p.get("FileId").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+    if let Some(id) = p
+        .get("FileId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
         return Some(id.into());
     }
     p.get("FileIdSet")

@@ -68,7 +68,10 @@ impl VolcengineEvent {
     /// Reads the typed event from a parsed body (either shape). Never fails.
     pub fn from_object(obj: &Object) -> VolcengineEvent {
         let flat = flatten(obj);
-        let ty = flat.get("event_type").and_then(Value::as_str).unwrap_or_default();
+        let ty = flat
+            .get("event_type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let make: Option<fn(StreamEvent) -> VolcengineEvent> = match ty {
             "push_start" => Some(VolcengineEvent::PushStart),
             "push_end" => Some(VolcengineEvent::PushEnd),
@@ -78,22 +81,33 @@ impl VolcengineEvent {
             _ => None,
         };
         let typed = make.and_then(|m| {
-            StreamEvent::deserialize(crate::tencent::event::MapRef(&flat)).ok().map(m)
+            StreamEvent::deserialize(crate::tencent::event::MapRef(&flat))
+                .ok()
+                .map(m)
         });
         match typed {
             Some(ev) => ev,
-            None => VolcengineEvent::Other { event_type: ty.into(), payload: flat },
+            None => VolcengineEvent::Other {
+                event_type: ty.into(),
+                payload: flat,
+            },
         }
     }
 }
 
 fn field<'a>(obj: &'a Object, key: &str) -> Option<&'a Value> {
     let p = super::payload(obj);
-    p.get(key).or_else(|| p.get("detail").and_then(Value::as_object).and_then(|d| d.get(key)))
+    p.get(key).or_else(|| {
+        p.get("detail")
+            .and_then(Value::as_object)
+            .and_then(|d| d.get(key))
+    })
 }
 
 fn str_field<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
-    field(obj, key).and_then(Value::as_str).filter(|s| !s.is_empty())
+    field(obj, key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 /// The main resource: `vhost/app/stream` (`domain` when there is no `vhost`).

@@ -160,7 +160,10 @@ mod tests {
                     SignOrder::KeyFirst => SignOrder::TimeFirst,
                     SignOrder::TimeFirst => SignOrder::KeyFirst,
                 };
-                assert_eq!(verify(&signed, "key", 50, other), Err(VerifyError::Mismatch));
+                assert_eq!(
+                    verify(&signed, "key", 50, other),
+                    Err(VerifyError::Mismatch)
+                );
                 assert_eq!(verify(&signed, "key", 51, order), Err(VerifyError::Expired));
             }
         }
@@ -169,8 +172,14 @@ mod tests {
     #[test]
     fn empty_sign_with_time_is_malformed() {
         let b = br#"{"event_type":"push_start","sign":"","t":5}"#;
-        assert_eq!(verify(b, "k", 0, SignOrder::KeyFirst), Err(VerifyError::Malformed));
+        assert_eq!(
+            verify(b, "k", 0, SignOrder::KeyFirst),
+            Err(VerifyError::Malformed)
+        );
         let b = br#"{"event_type":"push_start"}"#;
-        assert_eq!(verify(b, "k", 0, SignOrder::KeyFirst), Err(VerifyError::Missing));
+        assert_eq!(
+            verify(b, "k", 0, SignOrder::KeyFirst),
+            Err(VerifyError::Missing)
+        );
     }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The one command that runs every test of mediahook (README, .ci/run).
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh core wasm  # only some parts: core, fuzz, wasm, worker
+# Installs what it needs (scripts/tools.sh; cached outside the checkout by version).
+# FUZZ_SECONDS (default 30) bounds each fuzz target's run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export MEDIAHOOK_VECTORS="${MEDIAHOOK_VECTORS:-$ROOT/../shared/vectors}"
+export MEDIAHOOK_SEEDS="${MEDIAHOOK_SEEDS:-$ROOT/../shared/seeds}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+if [ ! -d "$MEDIAHOOK_VECTORS" ]; then
+  echo "error: signature vectors not found at $MEDIAHOOK_VECTORS (expected ../shared beside the checkout)" >&2
+  exit 1
+fi
+
+part_core() {
+  . scripts/tools.sh core
+  step "core: rustfmt"
+  cargo fmt --all --check
+  step "core: clippy (host, all targets) and the wasm crates (wasm32)"
+  cargo clippy -p mediahook-core --all-targets -- -D warnings
+  cargo clippy -p mediahook-core --no-default-features --target wasm32v1-none -- -D warnings
+  step "core: no_std build for wasm32v1-none"
+  cargo build -p mediahook-core --no-default-features --target wasm32v1-none
+  step "core: unit, integration, property and doc tests"
+  cargo test -p mediahook-core
+}
+
+part_fuzz() {
+  . scripts/tools.sh fuzz
+  local secs=${FUZZ_SECONDS:-30} t
+  step "core: cargo fuzz, ${secs}s per target"
+  (
+    cd crates/core
+    for t in $(cargo +nightly fuzz list); do
+      cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -print_final_stats=0 2>&1 | tail -n 3
+    done
+  )
+}
+
+part_wasm() { bash scripts/test-wasm.sh; }
+part_worker() { bash scripts/test-worker.sh; }
+
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(core fuzz)
+for p in "${parts[@]}"; do
+  case "$p" in
+    core|fuzz|wasm|worker) "part_$p" ;;
+    *) echo "unknown part: $p (core, fuzz, wasm, worker)" >&2; exit 2 ;;
+  esac
+done
+step "all requested parts passed: ${parts[*]}"
