@@ -37,8 +37,12 @@ part_fuzz() {
   step "core: cargo fuzz, ${secs}s per target"
   (
     cd crates/core
+    log=$(mktemp)
     for t in $(cargo +nightly fuzz list); do
-      cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -print_final_stats=0 2>&1 | tail -n 3
+      if ! cargo +nightly fuzz run "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
+        tail -n 60 "$log"; echo "fuzz target $t FAILED (artifact under crates/core/fuzz/artifacts/$t)" >&2; exit 1
+      fi
+      echo "fuzz $t: $(grep -m1 '^Done' "$log")"
     done
   )
 }
