@@ -25,6 +25,7 @@ part_core() {
   step "core: clippy (host, all targets) and the wasm crates (wasm32)"
   cargo clippy -p mediahook-core --all-targets -- -D warnings
   cargo clippy -p mediahook-core --no-default-features --target wasm32v1-none -- -D warnings
+  cargo clippy -p mediahook-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
   step "core: no_std build for wasm32v1-none"
   cargo build -p mediahook-core --no-default-features --target wasm32v1-none
   step "core: unit, integration, property and doc tests"
@@ -51,7 +52,7 @@ part_wasm() { bash scripts/test-wasm.sh; }
 part_worker() { bash scripts/test-worker.sh; }
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(core fuzz)
+[ ${#parts[@]} -gt 0 ] || parts=(core fuzz wasm)
 for p in "${parts[@]}"; do
   case "$p" in
     core|fuzz|wasm|worker) "part_$p" ;;
