@@ -52,7 +52,7 @@ part_wasm() { bash scripts/test-wasm.sh; }
 part_worker() { bash scripts/test-worker.sh; }
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(core fuzz wasm)
+[ ${#parts[@]} -gt 0 ] || parts=(core fuzz wasm worker)
 for p in "${parts[@]}"; do
   case "$p" in
     core|fuzz|wasm|worker) "part_$p" ;;

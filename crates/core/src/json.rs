@@ -18,27 +18,32 @@ pub type Object = Map<String, Value>;
 /// Anything else (invalid UTF-8 or JSON, a non-object, too deep) is
 /// [`VerifyError::MalformedPayload`].
 pub fn parse_object(body: &[u8]) -> Result<Object, VerifyError> {
-    if nesting_depth(body) > MAX_DEPTH {
-        return Err(VerifyError::MalformedPayload);
-    }
-    // serde_json's own limit stops at 127 levels; ours (checked above) is exact, so its
-    // limit is lifted. The pre-scan bounds the recursion, so the stack stays small.
-    let mut de = serde_json::Deserializer::from_slice(body);
-    de.disable_recursion_limit();
-    match <Value as serde::Deserialize>::deserialize(&mut de) {
-        Ok(Value::Object(map)) if de.end().is_ok() => Ok(map),
-        _ => Err(VerifyError::MalformedPayload),
+    // Fast path: serde_json's own recursion limit (127 levels) bounds the stack for free.
+    // Only a body it refuses is scanned for its exact depth, and one nested exactly
+    // MAX_DEPTH deep is then parsed again without that limit (the scan bounds it).
+    match parse_value(body, false) {
+        Some(Value::Object(map)) => Ok(map),
+        Some(_) => Err(VerifyError::MalformedPayload),
+        None if nesting_depth(body) == MAX_DEPTH => match parse_value(body, true) {
+            Some(Value::Object(map)) => Ok(map),
+            _ => Err(VerifyError::MalformedPayload),
+        },
+        None => Err(VerifyError::MalformedPayload),
     }
 }
 
-/// Upper bound of the `[`/`{` nesting depth of a JSON text, ignoring brackets in strings.
-fn nesting_depth(body: &[u8]) -> usize {
-    // Fast path: with at most MAX_DEPTH opening brackets in total the depth cannot exceed
-    // it (this count vectorizes; the exact scan below does not).
-    let openers = body.iter().filter(|&&b| b == b'[' || b == b'{').count();
-    if openers <= MAX_DEPTH {
-        return openers;
+fn parse_value(body: &[u8], unlimited: bool) -> Option<Value> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if unlimited {
+        de.disable_recursion_limit();
     }
+    let v = <Value as serde::Deserialize>::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(v)
+}
+
+/// The `[`/`{` nesting depth of a JSON text, ignoring brackets in strings.
+fn nesting_depth(body: &[u8]) -> usize {
     let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
     for &b in body {
         if in_str {

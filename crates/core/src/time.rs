@@ -1,6 +1,5 @@
 //! Time helpers: RFC 3339 formatting of Unix times without a clock or a date library.
 
-use alloc::format;
 use alloc::string::String;
 
 /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC). Negative or absurd values are
@@ -12,12 +11,23 @@ pub fn rfc3339_from_unix(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    let mut out = String::with_capacity(20);
+    let mut push = |v: i64, width: u32, sep: char| {
+        for p in (0..width).rev() {
+            let digit = (v / 10i64.pow(p)) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+        if sep != '\0' {
+            out.push(sep);
+        }
+    };
+    push(y, 4, '-');
+    push(m, 2, '-');
+    push(d, 2, 'T');
+    push(rem / 3600, 2, ':');
+    push((rem % 3600) / 60, 2, ':');
+    push(rem % 60, 2, 'Z');
+    out
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Load benchmark of the edge worker (worker/bench/bench.mjs): builds the worker, runs N signed
+# callbacks at fixed concurrency through verify → store → queue → origin and the same load on a
+# bare route, checks exactly-once delivery, and writes the "worker" section of
+# docs/benchmarks.md via scripts/bench-section.sh.
+#   scripts/bench-worker.sh [--n 2000] [--concurrency 16]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. scripts/tools.sh worker
+set -euo pipefail
+if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
+  export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
+fi
+(cd worker && worker-build --release)
+out=$(mktemp /tmp/mediahook-bench-XXXXXX.md)
+trap 'rm -f "$out"' EXIT
+node worker/bench/bench.mjs --out "$out" "$@"
+scripts/bench-section.sh worker "$out"
+echo "wrote the worker section of docs/benchmarks.md"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the mediahook edge worker locally on workerd (`wrangler dev`), with a built-in demo
+# configuration: one source per vendor (tencent-demo, baidu-demo, volcengine-demo) and a demo
+# origin on 127.0.0.1 that verifies and prints what it receives.
+#   scripts/run.sh            # worker on 127.0.0.1:8787, demo origin on 127.0.0.1:8788
+#   PORT=9000 ORIGIN_PORT=9001 scripts/run.sh
+# Your own configuration instead of the demo: MEDIAHOOK_CONFIG='{"sources":[...]}' scripts/run.sh
+# Installs what it needs (scripts/tools.sh). Stop with Ctrl-C.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+PORT=${PORT:-8787}
+ORIGIN_PORT=${ORIGIN_PORT:-8788}
+
+. scripts/tools.sh worker
+set -euo pipefail
+if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
+  export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
+fi
+
+demo="node worker/demo/demo.mjs --port $PORT --origin-port $ORIGIN_PORT"
+if [ -z "${MEDIAHOOK_CONFIG:-}" ]; then
+  MEDIAHOOK_CONFIG=$($demo config)
+  $demo origin &
+  origin_pid=$!
+  trap 'kill "$origin_pid" 2>/dev/null || true' EXIT
+  using="the built-in demo configuration"
+else
+  using="MEDIAHOOK_CONFIG from the environment"
+fi
+
+if [ -n "${origin_pid:-}" ]; then
+cat <<MSG
+
+mediahook worker on http://127.0.0.1:$PORT with $using.
+Once wrangler prints "Ready", send a signed test callback from another terminal:
+
+  node worker/demo/demo.mjs send tencent --port $PORT       # also: baidu, volcengine
+  # or with curl (Tencent: Sign = md5(key + T), T = expiry, valid for 10 minutes):
+  $($demo curl tencent)
+
+The demo origin (http://127.0.0.1:$ORIGIN_PORT/hooks) prints each forwarded event and checks its
+Standard Webhooks signature. Then look at the stored events:
+
+  curl -H 'Authorization: Bearer demo-admin-token-change-me' http://127.0.0.1:$PORT/v1/events
+
+MSG
+else
+  printf '\nmediahook worker on http://127.0.0.1:%s with %s.\n\n' "$PORT" "$using"
+fi
+
+# wrangler runs the [build] command of wrangler.toml (worker-build --release) before starting.
+wrangler dev --ip 127.0.0.1 --port "$PORT" --var "MEDIAHOOK_CONFIG:$MEDIAHOOK_CONFIG" "$@"

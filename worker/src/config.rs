@@ -1,0 +1,728 @@
+//! `MEDIAHOOK_CONFIG`: parsing and validation. Pure Rust (no Workers API), so it is unit
+//! tested natively. Every problem is collected (not just the first) so an operator sees the
+//! whole list at once; no secret value ever appears in a problem message.
+
+use std::collections::BTreeSet;
+
+use mediahook_core::standard_webhooks::{decode_secret, Webhook};
+use mediahook_core::url_policy::{check_url, UrlPolicy};
+use mediahook_core::verify::SourceKey;
+use mediahook_core::volcengine::SignOrder;
+use mediahook_core::Vendor;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// Largest accepted callback body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How deliveries are attempted (top-level `delivery` object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryPolicy {
+    /// Per-attempt timeout of a POST to a destination, milliseconds.
+    pub timeout_ms: u32,
+    /// Attempts per destination before it is dead-lettered.
+    pub max_attempts: u32,
+    /// First retry delay, seconds (doubled per attempt, with jitter).
+    pub backoff_base_seconds: u32,
+    /// Largest retry delay, seconds (also caps `Retry-After`).
+    pub backoff_max_seconds: u32,
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> Self {
+        DeliveryPolicy {
+            timeout_ms: 10_000,
+            max_attempts: 15,
+            backoff_base_seconds: 10,
+            backoff_max_seconds: 6 * 3600,
+        }
+    }
+}
+
+/// A destination type filter: `*`, an exact type, or a prefix ending in `.*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypePattern {
+    /// Every type.
+    Any,
+    /// Types starting with this prefix (which ends with `.`).
+    Prefix(String),
+    /// Exactly this type.
+    Exact(String),
+}
+
+impl TypePattern {
+    /// Parses a pattern; `None` when it is not one.
+    pub fn parse(s: &str) -> Option<TypePattern> {
+        let ok_chars = |t: &str| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        if s == "*" {
+            Some(TypePattern::Any)
+        } else if let Some(prefix) = s.strip_suffix('*') {
+            (prefix.ends_with('.') && ok_chars(prefix)).then(|| TypePattern::Prefix(prefix.into()))
+        } else {
+            ok_chars(s).then(|| TypePattern::Exact(s.into()))
+        }
+    }
+
+    /// Whether `event_type` matches.
+    pub fn matches(&self, event_type: &str) -> bool {
+        match self {
+            TypePattern::Any => true,
+            TypePattern::Prefix(p) => event_type.starts_with(p.as_str()),
+            TypePattern::Exact(t) => t == event_type,
+        }
+    }
+}
+
+/// Where a source's events are forwarded.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    /// The origin URL (passed the callback-URL policy).
+    pub url: String,
+    /// Signs with every secret of the destination (rotation).
+    pub webhook: Webhook,
+    /// Type filters; empty = every type.
+    pub types: Vec<TypePattern>,
+}
+
+impl Destination {
+    /// Whether events of `event_type` go to this destination.
+    pub fn accepts(&self, event_type: &str) -> bool {
+        self.types.is_empty() || self.types.iter().any(|p| p.matches(event_type))
+    }
+}
+
+/// One configured callback endpoint (`POST /v1/hooks/{name}`).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// URL path segment and Durable Object name.
+    pub name: String,
+    /// The vendor scheme used to verify.
+    pub vendor: Vendor,
+    /// Key and scheme options.
+    pub key: SourceKey,
+    /// Test mode only: the clock used for verification, Unix milliseconds.
+    pub now_override_ms: Option<i64>,
+    /// Fan-out targets.
+    pub destinations: Vec<Destination>,
+}
+
+impl Source {
+    /// The destinations an event of `event_type` goes to.
+    pub fn matching<'a>(
+        &'a self,
+        event_type: &'a str,
+    ) -> impl Iterator<Item = &'a Destination> + 'a {
+        self.destinations
+            .iter()
+            .filter(move |d| d.accepts(event_type))
+    }
+
+    /// The destination with this URL.
+    pub fn destination(&self, url: &str) -> Option<&Destination> {
+        self.destinations.iter().find(|d| d.url == url)
+    }
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The sources, in configuration order.
+    pub sources: Vec<Source>,
+    /// Whether loopback destinations were allowed (local development).
+    pub allow_loopback: bool,
+    admin_token_hash: Option<[u8; 32]>,
+    /// Delivery attempts policy.
+    pub delivery: DeliveryPolicy,
+    /// Delivered events (and their dedupe entries) are kept this long.
+    pub retention_hours: u32,
+    /// Enables `now_override_ms` and `/bench/bare`. Never in production.
+    pub test_mode: bool,
+}
+
+impl Config {
+    /// The source called `name`.
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+
+    /// Whether the admin API is enabled (an `admin_token` is configured).
+    pub fn admin_enabled(&self) -> bool {
+        self.admin_token_hash.is_some()
+    }
+
+    /// Constant-time check of a presented bearer token (compares SHA-256 digests, so
+    /// neither the content nor the length of the configured token leaks through timing).
+    pub fn admin_token_matches(&self, presented: &str) -> bool {
+        match &self.admin_token_hash {
+            Some(want) => {
+                let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+                bool::from(got.ct_eq(want))
+            }
+            None => false,
+        }
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, at: &str, msg: impl AsRef<str>) {
+        self.0.push(format!("{at}: {}", msg.as_ref()));
+    }
+
+    fn unknown_fields(&mut self, at: &str, obj: &Map<String, Value>, known: &[&str]) {
+        for k in obj.keys() {
+            if !known.contains(&k.as_str()) {
+                let where_ = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                self.push(
+                    &where_,
+                    format!("unknown field (known: {})", known.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn bool_field(&mut self, obj: &Map<String, Value>, at: &str, default: bool) -> bool {
+        match obj.get(at) {
+            None => default,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.push(at, "must be true or false");
+                default
+            }
+        }
+    }
+
+    fn int_field(&mut self, v: Option<&Value>, at: &str, min: i64, max: i64, default: i64) -> i64 {
+        match v {
+            None => default,
+            Some(v) => match v.as_i64() {
+                Some(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    self.push(at, format!("must be an integer from {min} to {max}"));
+                    default
+                }
+            },
+        }
+    }
+}
+
+fn clamp_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Parses and validates the configuration JSON. `Err` lists every problem found.
+pub fn parse(raw: &str) -> Result<Config, Vec<String>> {
+    let mut p = Problems(Vec::new());
+    let root = match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => return Err(vec!["MEDIAHOOK_CONFIG: must be a JSON object".into()]),
+        Err(e) => return Err(vec![format!("MEDIAHOOK_CONFIG: not valid JSON ({e})")]),
+    };
+    p.unknown_fields(
+        "",
+        &root,
+        &[
+            "sources",
+            "allow_loopback",
+            "admin_token",
+            "delivery",
+            "retention_hours",
+            "test_mode",
+        ],
+    );
+    let allow_loopback = p.bool_field(&root, "allow_loopback", false);
+    let test_mode = p.bool_field(&root, "test_mode", false);
+    let retention_hours =
+        clamp_u32(p.int_field(root.get("retention_hours"), "retention_hours", 24, 8760, 72));
+
+    let admin_token_hash = match root.get("admin_token") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if t.len() >= 16 && !t.chars().any(char::is_whitespace) => {
+            Some(Sha256::digest(t.as_bytes()).into())
+        }
+        Some(_) => {
+            p.push(
+                "admin_token",
+                "must be a string of at least 16 characters without spaces",
+            );
+            None
+        }
+    };
+
+    let delivery = match root.get("delivery") {
+        None => DeliveryPolicy::default(),
+        Some(Value::Object(d)) => {
+            p.unknown_fields(
+                "delivery",
+                d,
+                &[
+                    "timeout_ms",
+                    "max_attempts",
+                    "backoff_base_seconds",
+                    "backoff_max_seconds",
+                ],
+            );
+            let def = DeliveryPolicy::default();
+            let pol = DeliveryPolicy {
+                timeout_ms: clamp_u32(p.int_field(
+                    d.get("timeout_ms"),
+                    "delivery.timeout_ms",
+                    100,
+                    60_000,
+                    def.timeout_ms.into(),
+                )),
+                // The queue's own max_retries (wrangler.toml) is 100: stay below it.
+                max_attempts: clamp_u32(p.int_field(
+                    d.get("max_attempts"),
+                    "delivery.max_attempts",
+                    1,
+                    100,
+                    def.max_attempts.into(),
+                )),
+                backoff_base_seconds: clamp_u32(p.int_field(
+                    d.get("backoff_base_seconds"),
+                    "delivery.backoff_base_seconds",
+                    0,
+                    3600,
+                    def.backoff_base_seconds.into(),
+                )),
+                // Queues accept delays up to 12 h.
+                backoff_max_seconds: clamp_u32(p.int_field(
+                    d.get("backoff_max_seconds"),
+                    "delivery.backoff_max_seconds",
+                    1,
+                    43_200,
+                    def.backoff_max_seconds.into(),
+                )),
+            };
+            if pol.backoff_max_seconds < pol.backoff_base_seconds {
+                p.push(
+                    "delivery.backoff_max_seconds",
+                    "must be at least backoff_base_seconds",
+                );
+            }
+            pol
+        }
+        Some(_) => {
+            p.push("delivery", "must be an object");
+            DeliveryPolicy::default()
+        }
+    };
+
+    let policy = UrlPolicy { allow_loopback };
+    let mut sources = Vec::new();
+    match root.get("sources") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            let mut names = BTreeSet::new();
+            for (i, v) in list.iter().enumerate() {
+                let at = format!("sources[{i}]");
+                if let Some(name) = v
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .filter(|n| valid_name(n))
+                {
+                    if !names.insert(name.to_string()) {
+                        p.push(
+                            &format!("{at}.name"),
+                            format!("duplicate source name {name:?}"),
+                        );
+                    }
+                }
+                if let Some(s) = parse_source(&mut p, &at, v, &policy, test_mode) {
+                    sources.push(s);
+                }
+            }
+        }
+        Some(Value::Array(_)) | None => p.push("sources", "at least one source is required"),
+        Some(_) => p.push("sources", "must be an array of source objects"),
+    }
+
+    if p.0.is_empty() {
+        Ok(Config {
+            sources,
+            allow_loopback,
+            admin_token_hash,
+            delivery,
+            retention_hours,
+            test_mode,
+        })
+    } else {
+        Err(p.0)
+    }
+}
+
+fn parse_source(
+    p: &mut Problems,
+    at: &str,
+    v: &Value,
+    policy: &UrlPolicy,
+    test_mode: bool,
+) -> Option<Source> {
+    let Value::Object(o) = v else {
+        p.push(at, "must be an object");
+        return None;
+    };
+    p.unknown_fields(
+        at,
+        o,
+        &[
+            "name",
+            "vendor",
+            "key",
+            "callback_url",
+            "tolerance_seconds",
+            "sign_order",
+            "now_override_ms",
+            "destinations",
+        ],
+    );
+    let name = match o.get("name").and_then(Value::as_str) {
+        Some(n) if valid_name(n) => Some(n.to_string()),
+        _ => {
+            p.push(
+                &format!("{at}.name"),
+                "required: 1-64 characters of A-Z a-z 0-9 . _ -",
+            );
+            None
+        }
+    };
+    let vendor = match o.get("vendor").and_then(Value::as_str) {
+        Some(s) => match s.parse::<Vendor>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                p.push(&format!("{at}.vendor"), format!("{e} (got {s:?})"));
+                None
+            }
+        },
+        None => {
+            p.push(
+                &format!("{at}.vendor"),
+                "required: tencent_vod, baidu_vod or volcengine_live",
+            );
+            None
+        }
+    };
+    let key = match o.get("key").and_then(Value::as_str) {
+        Some(k) if !k.is_empty() => Some(k),
+        _ => {
+            p.push(
+                &format!("{at}.key"),
+                "required: the vendor signing key (a non-empty string)",
+            );
+            None
+        }
+    };
+    let is = |want: Vendor| vendor == Some(want);
+
+    let mut source_key = SourceKey::new(key.unwrap_or_default());
+    match o.get("callback_url") {
+        Some(Value::String(u)) if is(Vendor::BaiduVod) => {
+            let well_formed = (u.starts_with("https://") || u.starts_with("http://"))
+                && u.len() <= 2048
+                && u.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+            if well_formed {
+                source_key = source_key.with_callback_url(u);
+            } else {
+                p.push(&format!("{at}.callback_url"), "must be the http(s) URL configured at Baidu");
+            }
+        }
+        Some(_) if is(Vendor::BaiduVod) => {
+            p.push(&format!("{at}.callback_url"), "must be the http(s) URL configured at Baidu")
+        }
+        None if is(Vendor::BaiduVod) => p.push(
+            &format!("{at}.callback_url"),
+            "required for baidu_vod: the callbackUrl configured at Baidu (it is part of the signature)",
+        ),
+        Some(_) => p.push(&format!("{at}.callback_url"), "only used by baidu_vod"),
+        None => {}
+    }
+    if let Some(t) = o.get("tolerance_seconds") {
+        if is(Vendor::BaiduVod) {
+            let secs = p.int_field(Some(t), &format!("{at}.tolerance_seconds"), 1, 86_400, 300);
+            source_key = source_key.with_tolerance_seconds(secs);
+        } else {
+            p.push(&format!("{at}.tolerance_seconds"), "only used by baidu_vod");
+        }
+    }
+    if let Some(order) = o.get("sign_order") {
+        let parsed = match order.as_str() {
+            Some("key_first") => Some(SignOrder::KeyFirst),
+            Some("time_first") => Some(SignOrder::TimeFirst),
+            _ => None,
+        };
+        match (is(Vendor::VolcengineLive), parsed) {
+            (true, Some(order)) => source_key = source_key.with_sign_order(order),
+            (true, None) => p.push(
+                &format!("{at}.sign_order"),
+                "must be \"key_first\" or \"time_first\"",
+            ),
+            (false, _) => p.push(&format!("{at}.sign_order"), "only used by volcengine_live"),
+        }
+    }
+    let now_override_ms = match o.get("now_override_ms") {
+        None => None,
+        Some(_) if !test_mode => {
+            p.push(
+                &format!("{at}.now_override_ms"),
+                "only allowed when \"test_mode\": true",
+            );
+            None
+        }
+        Some(v) => match v.as_i64() {
+            Some(n) if n >= 0 => Some(n),
+            _ => {
+                p.push(
+                    &format!("{at}.now_override_ms"),
+                    "must be a non-negative integer (Unix ms)",
+                );
+                None
+            }
+        },
+    };
+
+    let mut destinations = Vec::new();
+    match o.get("destinations") {
+        None => {}
+        Some(Value::Array(list)) => {
+            let mut urls = BTreeSet::new();
+            for (j, d) in list.iter().enumerate() {
+                let dat = format!("{at}.destinations[{j}]");
+                if let Some(d) = parse_destination(p, &dat, d, policy) {
+                    if !urls.insert(d.url.clone()) {
+                        p.push(
+                            &format!("{dat}.url"),
+                            "duplicate destination URL in this source",
+                        );
+                    }
+                    destinations.push(d);
+                }
+            }
+        }
+        Some(_) => p.push(&format!("{at}.destinations"), "must be an array"),
+    }
+
+    Some(Source {
+        name: name?,
+        vendor: vendor?,
+        key: key.map(|_| source_key)?,
+        now_override_ms,
+        destinations,
+    })
+}
+
+fn parse_destination(
+    p: &mut Problems,
+    at: &str,
+    v: &Value,
+    policy: &UrlPolicy,
+) -> Option<Destination> {
+    let Value::Object(o) = v else {
+        p.push(at, "must be an object");
+        return None;
+    };
+    p.unknown_fields(at, o, &["url", "secret", "types"]);
+    let url = match o.get("url").and_then(Value::as_str) {
+        Some(u) => match check_url(u, policy) {
+            Ok(()) => Some(u.to_string()),
+            Err(e) => {
+                let hint = if policy.allow_loopback {
+                    ""
+                } else {
+                    "; \"allow_loopback\": true lets 127.0.0.1 through for local development"
+                };
+                p.push(
+                    &format!("{at}.url"),
+                    format!("refused by the callback-URL policy ({e}){hint}"),
+                );
+                None
+            }
+        },
+        None => {
+            p.push(
+                &format!("{at}.url"),
+                "required: the origin URL to POST events to",
+            );
+            None
+        }
+    };
+    let secrets: Vec<&str> = match o.get("secret") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(list)) if !list.is_empty() => {
+            let all: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+            if all.len() != list.len() {
+                p.push(&format!("{at}.secret"), "every entry must be a string");
+            }
+            all
+        }
+        _ => {
+            p.push(
+                &format!("{at}.secret"),
+                "required: a whsec_ secret, or a list of them (rotation: all are used to sign)",
+            );
+            Vec::new()
+        }
+    };
+    let mut ok_secrets = Vec::new();
+    for (k, s) in secrets.iter().enumerate() {
+        match decode_secret(s) {
+            Ok(_) => ok_secrets.push(*s),
+            Err(e) => p.push(&format!("{at}.secret[{k}]"), format!("{e}")),
+        }
+    }
+    let webhook = if ok_secrets.len() == secrets.len() && !secrets.is_empty() {
+        Webhook::new(&ok_secrets).ok()
+    } else {
+        None
+    };
+    let mut types = Vec::new();
+    match o.get("types") {
+        None => {}
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for (k, t) in list.iter().enumerate() {
+                match t.as_str().and_then(TypePattern::parse) {
+                    Some(tp) => types.push(tp),
+                    None => p.push(
+                        &format!("{at}.types[{k}]"),
+                        "must be \"*\", an event type (media.upload.completed) or a prefix pattern (media.*)",
+                    ),
+                }
+            }
+        }
+        Some(_) => p.push(
+            &format!("{at}.types"),
+            "must be a non-empty array of type patterns",
+        ),
+    }
+    Some(Destination {
+        url: url?,
+        webhook: webhook?,
+        types,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn ok(raw: &str) -> Config {
+        match parse(raw) {
+            Ok(c) => c,
+            Err(p) => panic!("unexpected problems: {p:?}"),
+        }
+    }
+
+    #[test]
+    fn full_example() {
+        let c = ok(&format!(
+            r#"{{"sources":[
+              {{"name":"tencent-prod","vendor":"tencent_vod","key":"k1",
+                "destinations":[{{"url":"https://origin.example.com/hooks","secret":"{SECRET}","types":["media.*"]}}]}},
+              {{"name":"baidu-prod","vendor":"baidu_vod","key":"k2","callback_url":"https://edge.example.com/v1/hooks/baidu-prod",
+                "destinations":[{{"url":"https://a.example.com/","secret":["{SECRET}","whsec_AAAA"]}}]}},
+              {{"name":"live","vendor":"volcengine_live","key":"k3","sign_order":"time_first","destinations":[]}}],
+              "allow_loopback":false,"admin_token":"0123456789abcdef"}}"#
+        ));
+        assert_eq!(c.sources.len(), 3);
+        let t = c.source("tencent-prod").unwrap();
+        assert!(t.destinations[0].accepts("media.upload.completed"));
+        assert!(!t.destinations[0].accepts("live.stream.started"));
+        assert!(c.source("baidu-prod").unwrap().destinations[0].accepts("anything"));
+        assert!(c.admin_token_matches("0123456789abcdef"));
+        assert!(!c.admin_token_matches("0123456789abcdeF"));
+        assert!(!c.admin_token_matches(""));
+        assert_eq!(c.delivery, DeliveryPolicy::default());
+    }
+
+    #[test]
+    fn lists_every_problem() {
+        let errs = parse(
+            r#"{"sources":[
+              {"name":"a","vendor":"acme","key":""},
+              {"name":"a","vendor":"baidu_vod","key":"k","sign_order":"key_first",
+               "destinations":[{"url":"ftp://x","secret":"whsec_!!","types":["me*"]},{"nope":1}]},
+              {"name":"b/c","vendor":"tencent_vod","key":"k","now_override_ms":1}],
+              "admin_token":"short","extra":1,"delivery":{"max_attempts":0}}"#,
+        )
+        .unwrap_err();
+        let all = errs.join("\n");
+        for needle in [
+            "sources[0].vendor",
+            "sources[0].key",
+            "sources[1].callback_url: required",
+            "sources[1].sign_order: only used by volcengine_live",
+            "sources[1].destinations[0].url",
+            "sources[1].destinations[0].secret[0]",
+            "sources[1].destinations[0].types[0]",
+            "sources[1].destinations[1].nope: unknown field",
+            "sources[1].destinations[1].url: required",
+            "sources[1].destinations[1].secret: required",
+            "sources[2].name",
+            "sources[2].now_override_ms: only allowed",
+            "admin_token",
+            "extra: unknown field",
+            "delivery.max_attempts",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+        }
+        let dup = parse(r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"},{"name":"a","vendor":"tencent_vod","key":"k"}]}"#)
+            .unwrap_err();
+        assert!(dup.join("\n").contains("duplicate source name"));
+        assert!(parse("[]").is_err());
+        assert!(parse("{").is_err());
+        assert!(parse(r#"{"sources":[]}"#).is_err());
+    }
+
+    #[test]
+    fn never_echoes_keys_or_secrets() {
+        let errs = parse(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"SUPERSECRETKEY",
+                "destinations":[{"url":"ftp://x","secret":"whsec_SUPERSECRET!!"}]}],"admin_token":"SUPERSECRET"}"#,
+        )
+        .unwrap_err();
+        assert!(!errs.join("\n").contains("SUPERSECRET"));
+    }
+
+    #[test]
+    fn type_patterns() {
+        assert_eq!(TypePattern::parse("*"), Some(TypePattern::Any));
+        assert!(TypePattern::parse("media.*")
+            .unwrap()
+            .matches("media.deleted"));
+        assert!(!TypePattern::parse("media.*")
+            .unwrap()
+            .matches("mediax.deleted"));
+        assert!(TypePattern::parse("tencent_vod.NewFileUpload")
+            .unwrap()
+            .matches("tencent_vod.NewFileUpload"));
+        for bad in ["", "media*", "*.x", "a b", "me.*.*"] {
+            assert_eq!(TypePattern::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn test_mode_gates_clock_override() {
+        let c = ok(
+            r#"{"test_mode":true,"sources":[{"name":"a","vendor":"tencent_vod","key":"k","now_override_ms":5}]}"#,
+        );
+        assert_eq!(c.source("a").unwrap().now_override_ms, Some(5));
+    }
+}

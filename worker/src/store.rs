@@ -1,0 +1,827 @@
+//! The `EventStore` Durable Object (SQLite storage), one instance per source.
+//!
+//! It is the single writer for a source's events, which makes deduplication race-free:
+//! a vendor retry of an event already stored is answered "duplicate" and never enqueued
+//! again. It also keeps the per-destination delivery state the queue consumer works from,
+//! and serves the admin API's reads and replays.
+//!
+//! Internal protocol: the worker POSTs to `https://event-store/<op>`; the body is JSON
+//! (for `ingest`: one line of JSON metadata, a newline, then the normalized event JSON).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use worker::*;
+
+use crate::config::{DeliveryPolicy, TypePattern};
+use crate::util::backoff_seconds;
+
+/// Durable Object binding name (wrangler.toml).
+pub const BINDING: &str = "EVENT_STORE";
+/// Queue producer binding name (wrangler.toml).
+pub const QUEUE_BINDING: &str = "DELIVERIES";
+
+/// Queue delays have 1 s granularity: a message may arrive a little before `next_at`.
+const DUE_SLACK_MS: i64 = 1_500;
+/// Dead events are kept at least this long (or `retention_hours`, if longer).
+const DEAD_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
+/// Housekeeping alarm period.
+const ALARM_EVERY_MS: i64 = 3600 * 1000;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  vendor_type TEXT NOT NULL,
+  subject TEXT,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (received_at);
+CREATE INDEX IF NOT EXISTS events_by_state ON events (state, received_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+  event_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER,
+  last_error TEXT,
+  next_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  delivered_at INTEGER,
+  PRIMARY KEY (event_id, url)
+);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);";
+
+/// The queue message: which event of which source to work on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueueMsg {
+    /// Source name (= Durable Object name).
+    pub source: String,
+    /// Event id.
+    pub id: String,
+}
+
+/// Metadata line of an `ingest` call.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IngestMeta {
+    pub source: String,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub vendor_type: String,
+    pub subject: Option<String>,
+    pub dests: Vec<String>,
+}
+
+/// A destination the consumer should POST to now.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DueDest {
+    pub url: String,
+    pub attempts: i64,
+}
+
+/// Answer of `claim`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Claim {
+    /// The event is unknown (purged, or its enqueue failed and was rolled back).
+    Gone,
+    /// Nothing left to do (delivered or dead).
+    Done,
+    /// Destinations are pending but not due (backoff, or leased by another consumer).
+    Wait { wait_ms: i64 },
+    /// POST `event` to these destinations.
+    Deliver { event: String, dests: Vec<DueDest> },
+}
+
+/// One destination's result, reported by the consumer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub url: String,
+    /// `delivered` (2xx), `stopped` (410), `gone` (destination no longer configured),
+    /// `failed` (anything else: retried).
+    pub outcome: String,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub retry_after: Option<u32>,
+}
+
+/// Body of `record`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RecordReq {
+    pub id: String,
+    pub results: Vec<AttemptResult>,
+    pub max_attempts: u32,
+    pub backoff_base_seconds: u32,
+    pub backoff_max_seconds: u32,
+}
+
+/// Answer of `record`: the event's state afterwards, and when to look again.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RecordResp {
+    pub state: String,
+    pub retry_in_ms: Option<i64>,
+}
+
+#[durable_object(alarm)]
+pub struct EventStore {
+    state: State,
+    env: Env,
+    sql: SqlStorage,
+    alarm_checked: Cell<bool>,
+    /// Ids of new events whose queue send is in flight.
+    enqueuing: RefCell<HashSet<String>>,
+}
+
+fn now_ms() -> i64 {
+    Date::now().as_millis() as i64
+}
+
+fn rfc3339_ms(ms: i64) -> String {
+    mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000))
+}
+
+fn json_response(v: &Value) -> Result<Response> {
+    Response::from_json(v)
+}
+
+#[derive(Deserialize)]
+struct StateRow {
+    state: String,
+}
+
+#[derive(Deserialize)]
+struct DeliveryRow {
+    event_id: String,
+    url: String,
+    state: String,
+    attempts: i64,
+    last_status: Option<i64>,
+    last_error: Option<String>,
+    next_at: i64,
+    delivered_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    id: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    vendor_type: String,
+    subject: Option<String>,
+    received_at: i64,
+    state: String,
+    duplicates: i64,
+}
+
+impl DurableObject for EventStore {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        if let Err(e) = sql.exec(SCHEMA, None) {
+            console_error!(
+                "{}",
+                json!({"at": "store", "error": format!("schema: {e}")})
+            );
+        }
+        EventStore {
+            state,
+            env,
+            sql,
+            alarm_checked: Cell::new(false),
+            enqueuing: RefCell::new(HashSet::new()),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let path = req.path();
+        let body = req.text().await?;
+        let out = match path.as_str() {
+            "/ingest" => self.ingest(&body).await,
+            "/claim" => self.claim(&body),
+            "/record" => self.record(&body),
+            "/get" => self.get(&body),
+            "/list" => self.list(&body),
+            "/replay" => self.replay(&body).await,
+            "/replay-dead" => self.replay_dead(&body).await,
+            "/dead" => self.mark_dead(&body),
+            _ => return Response::error("unknown store operation", 404),
+        };
+        match out {
+            Ok(v) => json_response(&v),
+            Err(e) => Response::error(format!("store: {e}"), 500),
+        }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        if let Err(e) = self.housekeeping().await {
+            console_error!("{}", json!({"at": "store.alarm", "error": e.to_string()}));
+        }
+        self.state.storage().set_alarm(ALARM_EVERY_MS).await?;
+        Response::ok("ok")
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| Error::RustError(format!("bad store request: {e}")))
+}
+
+impl EventStore {
+    fn exec(&self, q: &str, b: Vec<SqlStorageValue>) -> Result<SqlCursor> {
+        self.sql.exec(q, Some(b))
+    }
+
+    fn rows<T: for<'de> Deserialize<'de>>(
+        &self,
+        q: &str,
+        b: Vec<SqlStorageValue>,
+    ) -> Result<Vec<T>> {
+        self.exec(q, b)?.to_array()
+    }
+
+    async fn enqueue(&self, source: &str, id: &str) -> Result<()> {
+        let msg = serde_json::to_string(&QueueMsg {
+            source: source.into(),
+            id: id.into(),
+        })
+        .map_err(|e| Error::RustError(e.to_string()))?;
+        self.env.queue(QUEUE_BINDING)?.send(msg).await
+    }
+
+    /// Once per instance: remember the source name (for housekeeping) and make sure the
+    /// housekeeping alarm is set.
+    async fn ensure_alarm(&self, source: &str) {
+        if self.alarm_checked.get() {
+            return;
+        }
+        let _ = self.exec(
+            "INSERT OR REPLACE INTO meta (k, v) VALUES ('source', ?)",
+            vec![source.into()],
+        );
+        let storage = self.state.storage();
+        let ok = match storage.get_alarm().await {
+            Ok(Some(_)) => true,
+            Ok(None) => storage.set_alarm(ALARM_EVERY_MS).await.is_ok(),
+            Err(_) => false,
+        };
+        self.alarm_checked.set(ok);
+    }
+
+    /// Dedupe + store + enqueue. Answers `accepted`, `duplicate`, `in_progress` (the same
+    /// event is being enqueued right now: the vendor should retry) or `unavailable`.
+    ///
+    /// The Durable Object runs one request at a time between awaits and the SQL calls are
+    /// synchronous, so check-and-insert is atomic. While the queue send of a new event is in
+    /// flight its id is in `enqueuing`: a concurrent duplicate gets `in_progress` (not a 200
+    /// that a failed send would turn into a lost event). If the send fails the row is removed.
+    async fn ingest(&self, body: &str) -> Result<Value> {
+        let (meta_line, event) = body.split_once('\n').unwrap_or((body, ""));
+        let meta: IngestMeta = parse(meta_line)?;
+        if self.enqueuing.borrow().contains(&meta.id) {
+            return Ok(json!({"outcome": "in_progress"}));
+        }
+        let now = now_ms();
+        let state = if meta.dests.is_empty() {
+            "delivered"
+        } else {
+            "pending"
+        };
+        let inserted: Vec<Value> = self.rows(
+            "INSERT INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1 AS new",
+            vec![
+                meta.id.as_str().into(),
+                meta.event_type.as_str().into(),
+                meta.vendor_type.as_str().into(),
+                meta.subject.clone().into(),
+                now.into(),
+                now.into(),
+                state.into(),
+                event.into(),
+            ],
+        )?;
+        if inserted.is_empty() {
+            self.exec(
+                "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
+                vec![meta.id.as_str().into()],
+            )?;
+            return Ok(json!({"outcome": "duplicate"}));
+        }
+        for url in &meta.dests {
+            self.exec(
+                "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
+                vec![meta.id.as_str().into(), url.as_str().into()],
+            )?;
+        }
+        if meta.dests.is_empty() {
+            self.ensure_alarm(&meta.source).await;
+            return Ok(json!({"outcome": "accepted"}));
+        }
+        // Before the first await: from here until the send settles, duplicates are in_progress.
+        self.enqueuing.borrow_mut().insert(meta.id.clone());
+        self.ensure_alarm(&meta.source).await;
+        let sent = self.enqueue(&meta.source, &meta.id).await;
+        self.enqueuing.borrow_mut().remove(&meta.id);
+        match sent {
+            Ok(()) => Ok(json!({"outcome": "accepted"})),
+            Err(e) => {
+                // Roll back so the vendor's retry is not mistaken for a duplicate.
+                self.exec(
+                    "DELETE FROM deliveries WHERE event_id = ?",
+                    vec![meta.id.as_str().into()],
+                )?;
+                self.exec(
+                    "DELETE FROM events WHERE id = ?",
+                    vec![meta.id.as_str().into()],
+                )?;
+                Ok(json!({"outcome": "unavailable", "error": e.to_string()}))
+            }
+        }
+    }
+
+    /// Claims the due destinations of several events (one call per queue batch and source).
+    fn claim(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            ids: Vec<String>,
+            lease_ms: i64,
+        }
+        let r: Req = parse(body)?;
+        let now = now_ms();
+        let claims = r
+            .ids
+            .iter()
+            .map(|id| self.claim_inner(id, now, r.lease_ms))
+            .collect::<Result<Vec<Claim>>>()?;
+        Ok(json!({ "claims": claims }))
+    }
+
+    fn claim_inner(&self, id: &str, now: i64, lease_ms: i64) -> Result<Claim> {
+        // Lease every due destination in one statement (a finished event has none).
+        let due: Vec<DueDest> = self.rows(
+            "UPDATE deliveries SET lease_until = ?
+             WHERE event_id = ? AND state = 'pending' AND next_at <= ? AND lease_until <= ?
+             RETURNING url, attempts",
+            vec![
+                (now + lease_ms).into(),
+                id.into(),
+                (now + DUE_SLACK_MS).into(),
+                now.into(),
+            ],
+        )?;
+        if due.is_empty() {
+            let ev: Vec<StateRow> =
+                self.rows("SELECT state FROM events WHERE id = ?", vec![id.into()])?;
+            let Some(ev) = ev.first() else {
+                return Ok(Claim::Gone);
+            };
+            if ev.state == "delivered" || ev.state == "dead" {
+                return Ok(Claim::Done);
+            }
+            let (state, next) = self.refresh_state(id, now)?;
+            return Ok(match (state.as_str(), next) {
+                ("pending", Some(at)) => Claim::Wait {
+                    wait_ms: (at - now).max(0),
+                },
+                _ => Claim::Done,
+            });
+        }
+        #[derive(Deserialize)]
+        struct Body {
+            body: String,
+        }
+        let b: Vec<Body> = self.rows("SELECT body FROM events WHERE id = ?", vec![id.into()])?;
+        match b.into_iter().next() {
+            Some(b) => Ok(Claim::Deliver {
+                event: b.body,
+                dests: due,
+            }),
+            None => Ok(Claim::Gone),
+        }
+    }
+
+    /// Recomputes an event's state from its deliveries; returns it with the earliest time a
+    /// pending destination becomes claimable.
+    fn refresh_state(&self, id: &str, now: i64) -> Result<(String, Option<i64>)> {
+        #[derive(Deserialize)]
+        struct Agg {
+            state: String,
+            n: i64,
+            at: Option<i64>,
+        }
+        let aggs: Vec<Agg> = self.rows(
+            "SELECT state, COUNT(*) AS n, MIN(MAX(next_at, lease_until)) AS at
+             FROM deliveries WHERE event_id = ? GROUP BY state",
+            vec![id.into()],
+        )?;
+        let count = |s: &str| {
+            aggs.iter()
+                .filter(|a| a.state == s)
+                .map(|a| a.n)
+                .sum::<i64>()
+        };
+        let next = aggs
+            .iter()
+            .find(|a| a.state == "pending")
+            .and_then(|a| a.at);
+        let state = if count("pending") > 0 {
+            "pending"
+        } else if count("dead") > 0 {
+            "dead"
+        } else {
+            "delivered"
+        };
+        self.exec(
+            "UPDATE events SET state = ?, updated_at = ? WHERE id = ?",
+            vec![state.into(), now.into(), id.into()],
+        )?;
+        Ok((state.into(), next))
+    }
+
+    /// Records the attempts of several events (one call per queue batch and source).
+    fn record(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            records: Vec<RecordReq>,
+        }
+        let r: Req = parse(body)?;
+        let now = now_ms();
+        let results = r
+            .records
+            .iter()
+            .map(|rec| self.record_one(rec, now))
+            .collect::<Result<Vec<RecordResp>>>()?;
+        Ok(json!({ "results": results }))
+    }
+
+    fn record_one(&self, r: &RecordReq, now: i64) -> Result<RecordResp> {
+        let policy = DeliveryPolicy {
+            timeout_ms: 0,
+            max_attempts: r.max_attempts,
+            backoff_base_seconds: r.backoff_base_seconds,
+            backoff_max_seconds: r.backoff_max_seconds,
+        };
+        for a in &r.results {
+            let status: SqlStorageValue = a.status.map(i64::from).into();
+            let key = || vec![r.id.as_str().into(), a.url.as_str().into()];
+            match a.outcome.as_str() {
+                "delivered" => {
+                    let mut b = vec![status, now.into()];
+                    b.extend(key());
+                    self.exec(
+                        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
+                         last_error = NULL, lease_until = 0, next_at = 0, delivered_at = ?
+                         WHERE event_id = ? AND url = ?",
+                        b,
+                    )?;
+                }
+                "stopped" | "gone" => {
+                    let (state, msg) = if a.outcome == "stopped" {
+                        (
+                            "stopped",
+                            "the destination answered 410 Gone: no more deliveries",
+                        )
+                    } else {
+                        ("dead", "the destination is no longer configured")
+                    };
+                    let mut b = vec![state.into(), status, msg.into()];
+                    b.extend(key());
+                    self.exec(
+                        "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?,
+                         last_error = ?, lease_until = 0, next_at = 0 WHERE event_id = ? AND url = ?",
+                        b,
+                    )?;
+                }
+                _ => {
+                    #[derive(Deserialize)]
+                    struct Att {
+                        attempts: i64,
+                    }
+                    let cur: Vec<Att> = self.rows(
+                        "SELECT attempts FROM deliveries WHERE event_id = ? AND url = ?",
+                        key(),
+                    )?;
+                    let attempts = cur.first().map(|c| c.attempts).unwrap_or(0) + 1;
+                    let dead = attempts >= i64::from(policy.max_attempts);
+                    let delay_s = backoff_seconds(
+                        &policy,
+                        u32::try_from(attempts).unwrap_or(u32::MAX),
+                        a.retry_after,
+                        js_sys::Math::random(),
+                    );
+                    let next_at = if dead {
+                        0
+                    } else {
+                        now + i64::from(delay_s) * 1000
+                    };
+                    let mut b = vec![
+                        (if dead { "dead" } else { "pending" }).into(),
+                        attempts.into(),
+                        status,
+                        a.error.clone().into(),
+                        next_at.into(),
+                    ];
+                    b.extend(key());
+                    self.exec(
+                        "UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?,
+                         next_at = ?, lease_until = 0 WHERE event_id = ? AND url = ?",
+                        b,
+                    )?;
+                }
+            }
+        }
+        let (state, next) = self.refresh_state(&r.id, now)?;
+        Ok(RecordResp {
+            retry_in_ms: next.map(|at| (at - now).max(0)),
+            state,
+        })
+    }
+
+    fn mark_dead(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            id: String,
+            reason: String,
+        }
+        let r: Req = parse(body)?;
+        self.exec(
+            "UPDATE deliveries SET state = 'dead', last_error = ?, lease_until = 0
+             WHERE event_id = ? AND state = 'pending'",
+            vec![r.reason.as_str().into(), r.id.as_str().into()],
+        )?;
+        let (state, _) = self.refresh_state(&r.id, now_ms())?;
+        Ok(json!({"state": state}))
+    }
+
+    fn summaries(
+        &self,
+        events: Vec<EventRow>,
+        deliveries: Vec<DeliveryRow>,
+        source: &str,
+    ) -> Vec<Value> {
+        events
+            .into_iter()
+            .map(|e| {
+                let dests: Vec<Value> = deliveries
+                    .iter()
+                    .filter(|d| d.event_id == e.id)
+                    .map(|d| {
+                        json!({
+                            "url": d.url,
+                            "status": d.state,
+                            "attempts": d.attempts,
+                            "last_status": d.last_status,
+                            "last_error": d.last_error,
+                            "next_attempt_at": (d.state == "pending" && d.next_at > 0).then(|| rfc3339_ms(d.next_at)),
+                            "delivered_at": d.delivered_at.map(rfc3339_ms),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "id": e.id,
+                    "source": source,
+                    "type": e.event_type,
+                    "vendor_type": e.vendor_type,
+                    "subject": e.subject,
+                    "status": e.state,
+                    "received_at": rfc3339_ms(e.received_at),
+                    "received_at_ms": e.received_at,
+                    "duplicates": e.duplicates,
+                    "attempts": dests.iter().filter_map(|d| d["attempts"].as_i64()).max().unwrap_or(0),
+                    "destinations": dests,
+                })
+            })
+            .collect()
+    }
+
+    fn get(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            id: String,
+            source: String,
+        }
+        let r: Req = parse(body)?;
+        let events: Vec<EventRow> = self.rows(
+            "SELECT id, type, vendor_type, subject, received_at, state, duplicates FROM events WHERE id = ?",
+            vec![r.id.as_str().into()],
+        )?;
+        if events.is_empty() {
+            return Ok(json!({"found": false}));
+        }
+        let deliveries: Vec<DeliveryRow> = self.rows(
+            "SELECT * FROM deliveries WHERE event_id = ? ORDER BY url",
+            vec![r.id.as_str().into()],
+        )?;
+        #[derive(Deserialize)]
+        struct Body {
+            body: String,
+        }
+        let b: Vec<Body> = self.rows(
+            "SELECT body FROM events WHERE id = ?",
+            vec![r.id.as_str().into()],
+        )?;
+        let event: Value = b
+            .first()
+            .and_then(|b| serde_json::from_str(&b.body).ok())
+            .unwrap_or(Value::Null);
+        let mut one = self.summaries(events, deliveries, &r.source);
+        let mut v = one.pop().unwrap_or(Value::Null);
+        if let Value::Object(o) = &mut v {
+            o.insert("event".into(), event);
+        }
+        Ok(json!({"found": true, "event": v}))
+    }
+
+    fn list(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            source: String,
+            status: Option<String>,
+            limit: i64,
+        }
+        let r: Req = parse(body)?;
+        let (filter, mut binds): (&str, Vec<SqlStorageValue>) = match r.status.as_deref() {
+            Some(s) => ("WHERE state = ?", vec![s.into()]),
+            None => ("", vec![]),
+        };
+        binds.push(r.limit.into());
+        let q = format!(
+            "SELECT id, type, vendor_type, subject, received_at, state, duplicates FROM events {filter}
+             ORDER BY received_at DESC, id LIMIT ?"
+        );
+        let events: Vec<EventRow> = self.rows(&q, binds.clone())?;
+        let dq = format!(
+            "SELECT * FROM deliveries WHERE event_id IN
+             (SELECT id FROM events {filter} ORDER BY received_at DESC, id LIMIT ?) ORDER BY url"
+        );
+        let deliveries: Vec<DeliveryRow> = self.rows(&dq, binds)?;
+        Ok(json!({"events": self.summaries(events, deliveries, &r.source)}))
+    }
+
+    /// Re-delivers one event to every destination that currently matches it (and any it
+    /// had), with the same id (= webhook-id).
+    async fn replay(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            id: String,
+            source: String,
+        }
+        let r: Req = parse(body)?;
+        let cfg = crate::current_config(&self.env);
+        let cfg = cfg
+            .as_ref()
+            .as_ref()
+            .map_err(|_| Error::RustError("configuration is invalid".into()))?;
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(rename = "type")]
+            t: String,
+        }
+        let ev: Vec<T> = self.rows(
+            "SELECT type FROM events WHERE id = ?",
+            vec![r.id.as_str().into()],
+        )?;
+        let Some(ev) = ev.first() else {
+            return Ok(json!({"outcome": "not_found"}));
+        };
+        let id = || -> SqlStorageValue { r.id.as_str().into() };
+        self.exec(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease_until = 0,
+             last_error = NULL WHERE event_id = ?",
+            vec![id()],
+        )?;
+        if let Some(src) = cfg.source(&r.source) {
+            for d in src.matching(&ev.t) {
+                self.exec(
+                    "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
+                    vec![id(), d.url.as_str().into()],
+                )?;
+            }
+        }
+        self.requeue(&r.source, &r.id).await
+    }
+
+    /// After deliveries were reset: recompute the state and enqueue if anything is pending.
+    async fn requeue(&self, source: &str, id: &str) -> Result<Value> {
+        let now = now_ms();
+        let (state, _) = self.refresh_state(id, now)?;
+        if state != "pending" {
+            return Ok(json!({"outcome": "nothing_to_deliver", "status": state}));
+        }
+        match self.enqueue(source, id).await {
+            Ok(()) => Ok(json!({"outcome": "queued"})),
+            Err(e) => {
+                self.exec(
+                    "UPDATE deliveries SET state = 'dead', last_error = 'replay could not be queued'
+                     WHERE event_id = ? AND state = 'pending'",
+                    vec![id.into()],
+                )?;
+                self.refresh_state(id, now)?;
+                Ok(json!({"outcome": "unavailable", "error": e.to_string()}))
+            }
+        }
+    }
+
+    /// Replays dead-lettered events: their dead destinations become pending again.
+    async fn replay_dead(&self, body: &str) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct Req {
+            source: String,
+            #[serde(rename = "type")]
+            type_pattern: Option<String>,
+            limit: i64,
+        }
+        let r: Req = parse(body)?;
+        let pattern = match r.type_pattern.as_deref() {
+            Some(p) => Some(
+                TypePattern::parse(p).ok_or_else(|| Error::RustError("bad type pattern".into()))?,
+            ),
+            None => None,
+        };
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            #[serde(rename = "type")]
+            t: String,
+        }
+        let dead: Vec<Row> = self.rows(
+            "SELECT id, type FROM events WHERE state = 'dead' ORDER BY received_at",
+            vec![],
+        )?;
+        let (mut queued, mut failed, mut more) = (Vec::new(), 0u32, false);
+        for row in dead
+            .into_iter()
+            .filter(|r| pattern.as_ref().is_none_or(|p| p.matches(&r.t)))
+        {
+            if queued.len() as i64 >= r.limit {
+                more = true;
+                break;
+            }
+            self.exec(
+                "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease_until = 0,
+                 last_error = NULL WHERE event_id = ? AND state = 'dead'",
+                vec![row.id.as_str().into()],
+            )?;
+            let out = self.requeue(&r.source, &row.id).await?;
+            if out["outcome"] == "queued" {
+                queued.push(row.id);
+            } else {
+                failed += 1;
+            }
+        }
+        Ok(json!({"replayed": queued, "failed": failed, "more": more}))
+    }
+
+    /// Hourly: purge old finished events; re-enqueue events whose queue message got lost.
+    async fn housekeeping(&self) -> Result<()> {
+        let now = now_ms();
+        let retention_ms = match crate::current_config(&self.env).as_ref() {
+            Ok(c) => i64::from(c.retention_hours) * 3600 * 1000,
+            Err(_) => 72 * 3600 * 1000,
+        };
+        let delivered_before = now - retention_ms;
+        let dead_before = now - retention_ms.max(DEAD_RETENTION_MS);
+        self.exec(
+            "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE
+             (state = 'delivered' AND received_at < ?) OR (state = 'dead' AND received_at < ?))",
+            vec![delivered_before.into(), dead_before.into()],
+        )?;
+        self.exec(
+            "DELETE FROM events WHERE (state = 'delivered' AND received_at < ?) OR (state = 'dead' AND received_at < ?)",
+            vec![delivered_before.into(), dead_before.into()],
+        )?;
+        #[derive(Deserialize)]
+        struct Stuck {
+            id: String,
+        }
+        let stuck: Vec<Stuck> = self.rows(
+            "SELECT id FROM events e WHERE state = 'pending' AND updated_at < ?
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending'
+                             AND (d.next_at > ? OR d.lease_until > ?))
+             LIMIT 500",
+            vec![(now - ALARM_EVERY_MS).into(), (now - 600_000).into(), now.into()],
+        )?;
+        #[derive(Deserialize)]
+        struct Meta {
+            v: String,
+        }
+        let meta: Vec<Meta> = self.rows("SELECT v FROM meta WHERE k = 'source'", vec![])?;
+        let Some(source) = meta.into_iter().next().map(|m| m.v) else {
+            return Ok(());
+        };
+        for s in stuck {
+            if self.enqueue(&source, &s.id).await.is_ok() {
+                self.exec(
+                    "UPDATE events SET updated_at = ? WHERE id = ?",
+                    vec![now.into(), s.id.as_str().into()],
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
