@@ -18,8 +18,9 @@ use crate::{baidu, tencent, volcengine, Vendor};
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NormalizedEvent {
-    /// Stable across vendor retries: the vendor's event id when it has one, else
-    /// `evt_` + 32 hex of SHA-256 over the vendor name and the canonical body.
+    /// Stable across vendor retries: the vendor's event id when it has one (Baidu `eventId`,
+    /// when it is 1–128 of `[A-Za-z0-9._:-]`, so it can travel as a header value and a path
+    /// segment), else `evt_` + 32 hex of SHA-256 over the vendor name and the canonical body.
     pub id: String,
     /// A cross-vendor name (`media.upload.completed`, …) or `<vendor>.<vendor type>`.
     #[serde(rename = "type")]

@@ -283,6 +283,18 @@ fn baidu_every_type() {
     assert!(
         matches!(typed.kind, BaiduEventKind::MediaFetchComplete(ref e) if e.media_id.as_deref() == Some("mda-9"))
     );
+    // An eventId that cannot travel as a header value or path segment is not used as the id.
+    for odd in ["事件-1", "a b", "a/b", &"x".repeat(129)] {
+        let n = normalize(
+            Vendor::BaiduVod,
+            &json!({"eventId": odd, "eventType": "MEDIA_UPLOAD_COMPLETE"}),
+        );
+        assert!(n.id.starts_with("evt_"), "{odd}: {}", n.id);
+    }
+    assert_eq!(
+        normalize(Vendor::BaiduVod, &json!({"eventId": 42, "eventType": "X"})).id,
+        "42"
+    );
     // Unknown type, no eventId, non-RFC3339 time: kept raw, content id, received time.
     let n = normalize(
         Vendor::BaiduVod,

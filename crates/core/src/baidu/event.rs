@@ -148,7 +148,7 @@ impl BaiduEvent {
             payload: p.cloned(),
         });
         BaiduEvent {
-            event_id: event_id(obj),
+            event_id: raw_event_id(obj),
             event_time: obj
                 .get("eventTime")
                 .and_then(Value::as_str)
@@ -159,13 +159,28 @@ impl BaiduEvent {
     }
 }
 
+/// Longest `eventId` used as the event id as is.
+pub const MAX_EVENT_ID_LEN: usize = 128;
+
 /// `eventId` as a string (a JSON number is accepted and written in decimal).
-pub(crate) fn event_id(obj: &Object) -> Option<String> {
+pub(crate) fn raw_event_id(obj: &Object) -> Option<String> {
     match obj.get("eventId")? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(alloc::format!("{n}")),
         _ => None,
     }
+}
+
+/// The `eventId` when it can serve as the normalized id everywhere (a `webhook-id` header
+/// value, a URL path segment): 1 to [`MAX_EVENT_ID_LEN`] of `[A-Za-z0-9._:-]`. Any other
+/// `eventId` is not used; the content id (also stable across retries) is used instead.
+pub(crate) fn event_id(obj: &Object) -> Option<String> {
+    raw_event_id(obj).filter(|id| {
+        id.len() <= MAX_EVENT_ID_LEN
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+    })
 }
 
 /// The main resource: the payload's `mediaId`, else its `taskId`.
