@@ -364,8 +364,8 @@ fn percent_decode(input: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while let Some(&b) = input.get(i) {
         if b == b'%' {
-            let hi = input.get(i + 1).and_then(|&c| hex_value(c));
-            let lo = input.get(i + 2).and_then(|&c| hex_value(c));
+            let hi = input.get(i + 1).and_then(|&c| crate::hex::nibble(c));
+            let lo = input.get(i + 2).and_then(|&c| crate::hex::nibble(c));
             if let (Some(hi), Some(lo)) = (hi, lo) {
                 out.push((hi << 4) | lo);
                 i += 3;
@@ -376,15 +376,6 @@ fn percent_decode(input: &[u8]) -> Vec<u8> {
         i += 1;
     }
     out
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// WHATWG "forbidden domain code point" (ASCII part).
@@ -523,7 +514,7 @@ fn parse_ipv6(input: &str) -> Option<[u16; 8]> {
         let mut value = 0u16;
         let mut length = 0usize;
         while length < 4 {
-            match b.get(p).and_then(|&c| hex_value(c)) {
+            match b.get(p).and_then(|&c| crate::hex::nibble(c)) {
                 Some(d) => {
                     value = value.checked_mul(16)?.checked_add(u16::from(d))?;
                     p += 1;
