@@ -18,6 +18,9 @@ if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
   export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
 fi
 
+# The web console at / needs the npm package's browser build (built once, then cached).
+bash scripts/build-console.sh
+
 demo="node worker/demo/demo.mjs --port $PORT --origin-port $ORIGIN_PORT"
 if [ -z "${MEDIAHOOK_CONFIG:-}" ]; then
   MEDIAHOOK_CONFIG=$($demo config)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test of mediahook (README, .ci/run).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh core wasm  # only some parts: core, fuzz, wasm, worker
+#   bash scripts/test.sh core wasm  # only some parts: core, fuzz, wasm, worker, console
 # Installs what it needs (scripts/tools.sh; cached outside the checkout by version).
 # FUZZ_SECONDS (default 30) bounds each fuzz target's run.
 set -euo pipefail
@@ -50,13 +50,14 @@ part_fuzz() {
 
 part_wasm() { bash scripts/test-wasm.sh; }
 part_worker() { bash scripts/test-worker.sh; }
+part_console() { bash scripts/test-console.sh; }
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(core fuzz wasm worker)
+[ ${#parts[@]} -gt 0 ] || parts=(core fuzz wasm worker console)
 for p in "${parts[@]}"; do
   case "$p" in
-    core|fuzz|wasm|worker) "part_$p" ;;
-    *) echo "unknown part: $p (core, fuzz, wasm, worker)" >&2; exit 2 ;;
+    core|fuzz|wasm|worker|console) "part_$p" ;;
+    *) echo "unknown part: $p (core, fuzz, wasm, worker, console)" >&2; exit 2 ;;
   esac
 done
 step "all requested parts passed: ${parts[*]}"

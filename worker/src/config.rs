@@ -96,6 +96,38 @@ impl Destination {
     }
 }
 
+/// Pull delivery of a source (`sources[].pull`): its events are kept in the source's
+/// `PullQueue` Durable Object for `POST /v1/sources/{name}/events:pull` / `events:confirm`.
+#[derive(Debug, Clone)]
+pub struct PullSettings {
+    token_hash: [u8; 32],
+    /// A pulled event is invisible this long, then pullable again (at-least-once).
+    pub visibility_timeout_seconds: u32,
+    /// Events are removed this long after they arrived (pulled or not).
+    pub retention_seconds: u32,
+    /// Type filters; empty = every type.
+    pub types: Vec<TypePattern>,
+}
+
+/// Default visibility timeout of a pulled event (Tencent's reliable callback: 30 s).
+pub const PULL_VISIBILITY_DEFAULT_S: u32 = 30;
+/// Default retention of pull events (Tencent: 4 days).
+pub const PULL_RETENTION_DEFAULT_S: u32 = 4 * 24 * 3600;
+
+impl PullSettings {
+    /// Whether events of `event_type` are kept for pulling.
+    pub fn accepts(&self, event_type: &str) -> bool {
+        self.types.is_empty() || self.types.iter().any(|p| p.matches(event_type))
+    }
+
+    /// Constant-time check of a presented pull token (SHA-256 digests compared in
+    /// constant time, as for the admin token).
+    pub fn token_matches(&self, presented: &str) -> bool {
+        let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        bool::from(got.ct_eq(&self.token_hash))
+    }
+}
+
 /// One configured callback endpoint (`POST /v1/hooks/{name}`).
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -109,6 +141,8 @@ pub struct Source {
     pub now_override_ms: Option<i64>,
     /// Fan-out targets.
     pub destinations: Vec<Destination>,
+    /// Pull delivery, when configured.
+    pub pull: Option<PullSettings>,
 }
 
 impl Source {
@@ -391,6 +425,7 @@ fn parse_source(
             "sign_order",
             "now_override_ms",
             "destinations",
+            "pull",
         ],
     );
     let name = match o.get("name").and_then(Value::as_str) {
@@ -518,12 +553,94 @@ fn parse_source(
         Some(_) => p.push(&format!("{at}.destinations"), "must be an array"),
     }
 
+    let pull = match o.get("pull") {
+        None | Some(Value::Null) => None,
+        Some(v) => parse_pull(p, &format!("{at}.pull"), v),
+    };
+
     Some(Source {
         name: name?,
         vendor: vendor?,
         key: key.map(|_| source_key)?,
         now_override_ms,
         destinations,
+        pull,
+    })
+}
+
+fn parse_types(p: &mut Problems, at: &str, v: Option<&Value>) -> Vec<TypePattern> {
+    let mut types = Vec::new();
+    match v {
+        None => {}
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for (k, t) in list.iter().enumerate() {
+                match t.as_str().and_then(TypePattern::parse) {
+                    Some(tp) => types.push(tp),
+                    None => p.push(
+                        &format!("{at}.types[{k}]"),
+                        "must be \"*\", an event type (media.upload.completed) or a prefix pattern (media.*)",
+                    ),
+                }
+            }
+        }
+        Some(_) => p.push(
+            &format!("{at}.types"),
+            "must be a non-empty array of type patterns",
+        ),
+    }
+    types
+}
+
+fn parse_pull(p: &mut Problems, at: &str, v: &Value) -> Option<PullSettings> {
+    let Value::Object(o) = v else {
+        p.push(
+            at,
+            "must be an object like {\"token\": \"…\"} (pull delivery of this source's events)",
+        );
+        return None;
+    };
+    p.unknown_fields(
+        at,
+        o,
+        &[
+            "token",
+            "visibility_timeout_seconds",
+            "retention_seconds",
+            "types",
+        ],
+    );
+    let token_hash = match o.get("token") {
+        Some(Value::String(t)) if t.len() >= 16 && !t.chars().any(char::is_whitespace) => {
+            Some(Sha256::digest(t.as_bytes()).into())
+        }
+        _ => {
+            p.push(
+                &format!("{at}.token"),
+                "required: the pullers' bearer token, a string of at least 16 characters without spaces",
+            );
+            None
+        }
+    };
+    let visibility_timeout_seconds = clamp_u32(p.int_field(
+        o.get("visibility_timeout_seconds"),
+        &format!("{at}.visibility_timeout_seconds"),
+        1,
+        43_200,
+        PULL_VISIBILITY_DEFAULT_S.into(),
+    ));
+    let retention_seconds = clamp_u32(p.int_field(
+        o.get("retention_seconds"),
+        &format!("{at}.retention_seconds"),
+        1,
+        30 * 24 * 3600,
+        PULL_RETENTION_DEFAULT_S.into(),
+    ));
+    let types = parse_types(p, at, o.get("types"));
+    Some(PullSettings {
+        token_hash: token_hash?,
+        visibility_timeout_seconds,
+        retention_seconds,
+        types,
     })
 }
 
@@ -724,5 +841,42 @@ mod tests {
             r#"{"test_mode":true,"sources":[{"name":"a","vendor":"tencent_vod","key":"k","now_override_ms":5}]}"#,
         );
         assert_eq!(c.source("a").unwrap().now_override_ms, Some(5));
+    }
+
+    #[test]
+    fn pull_settings() {
+        let c = ok(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k","pull":{"token":"pull-token-0123456789"}},
+                {"name":"b","vendor":"baidu_vod","key":"k","callback_url":"https://e.example.com/b",
+                 "pull":{"token":"pull-token-abcdefghij","visibility_timeout_seconds":5,"retention_seconds":60,"types":["media.*"]}}]}"#,
+        );
+        let a = c.source("a").unwrap().pull.as_ref().unwrap();
+        assert_eq!(a.visibility_timeout_seconds, PULL_VISIBILITY_DEFAULT_S);
+        assert_eq!(a.retention_seconds, 4 * 24 * 3600);
+        assert!(a.token_matches("pull-token-0123456789"));
+        assert!(!a.token_matches("pull-token-012345678"));
+        assert!(a.accepts("anything.at.all"));
+        let b = c.source("b").unwrap().pull.as_ref().unwrap();
+        assert_eq!((b.visibility_timeout_seconds, b.retention_seconds), (5, 60));
+        assert!(b.accepts("media.deleted") && !b.accepts("live.stream.started"));
+
+        let errs = parse(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k",
+                "pull":{"token":"short secret","visibility_timeout_seconds":0,"retention_seconds":"4d","types":[],"nope":1}},
+                {"name":"b","vendor":"tencent_vod","key":"k","pull":true}]}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        for needle in [
+            "sources[0].pull.token: required",
+            "sources[0].pull.visibility_timeout_seconds",
+            "sources[0].pull.retention_seconds",
+            "sources[0].pull.types",
+            "sources[0].pull.nope: unknown field",
+            "sources[1].pull: must be an object",
+        ] {
+            assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
+        }
+        assert!(!errs.contains("short secret"));
     }
 }

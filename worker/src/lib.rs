@@ -6,6 +6,8 @@
 //! * queue consumer ([`deliver`]) — forward to every matching destination, signed with
 //!   Standard Webhooks (§4), with retries, backoff, per-destination progress, dead letters.
 //! * admin API (bearer `admin_token`) — list/inspect events, replay, replay dead letters.
+//! * pull API ([`pull`], bearer pull token per source) — `events:pull` / `events:confirm` /
+//!   `events:state` and Tencent's `PullEvents` / `ConfirmEvents`, from a `PullQueue` per source.
 //!
 //! Configuration: the `MEDIAHOOK_CONFIG` variable, see [`config`] and `docs/worker.md`.
 //! No handler panics on input: every failure becomes a JSON error response.
@@ -21,6 +23,7 @@ use worker::*;
 
 pub mod config;
 mod deliver;
+pub mod pull;
 pub mod store;
 pub mod util;
 
@@ -207,6 +210,10 @@ async fn route(req: Request, env: &Env, log: &mut Log) -> Result<Response> {
             log.route = "bench_bare";
             bench_bare(req, env, log).await
         }
+        ["v1", "sources", ..] => {
+            log.route = "pull";
+            pull::handle(req, env, &segs, log).await
+        }
         ["v1", "events", ..] | ["v1", "dead-letters", ..] => {
             log.route = "admin";
             admin(req, env, &segs, log).await
@@ -333,6 +340,10 @@ async fn ingest(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -
             .matching(&event.event_type)
             .map(|d| d.url.clone())
             .collect(),
+        pull: source
+            .pull
+            .as_ref()
+            .is_some_and(|p| p.accepts(&event.event_type)),
     };
     let mut payload = serde_json::to_string(&meta).map_err(|e| Error::RustError(e.to_string()))?;
     payload.push('\n');

@@ -77,6 +77,9 @@ pub struct IngestMeta {
     pub vendor_type: String,
     pub subject: Option<String>,
     pub dests: Vec<String>,
+    /// Whether the event also goes to the source's `PullQueue` (pull delivery).
+    #[serde(default)]
+    pub pull: bool,
 }
 
 /// A destination the consumer should POST to now.
@@ -276,9 +279,10 @@ impl EventStore {
     /// event is being enqueued right now: the vendor should retry) or `unavailable`.
     ///
     /// The Durable Object runs one request at a time between awaits and the SQL calls are
-    /// synchronous, so check-and-insert is atomic. While the queue send of a new event is in
-    /// flight its id is in `enqueuing`: a concurrent duplicate gets `in_progress` (not a 200
-    /// that a failed send would turn into a lost event). If the send fails the row is removed.
+    /// synchronous, so check-and-insert is atomic. While the queue send of a new event (and,
+    /// for a pull source, its push to the `PullQueue`) is in flight its id is in `enqueuing`: a
+    /// concurrent duplicate gets `in_progress` (not a 200 that a failed send would turn into a
+    /// lost event). If the send fails the row is removed.
     async fn ingest(&self, body: &str) -> Result<Value> {
         let (meta_line, event) = body.split_once('\n').unwrap_or((body, ""));
         let meta: IngestMeta = parse(meta_line)?;
@@ -318,14 +322,22 @@ impl EventStore {
                 vec![meta.id.as_str().into(), url.as_str().into()],
             )?;
         }
-        if meta.dests.is_empty() {
+        if meta.dests.is_empty() && !meta.pull {
             self.ensure_alarm(&meta.source).await;
             return Ok(json!({"outcome": "accepted"}));
         }
         // Before the first await: from here until the send settles, duplicates are in_progress.
         self.enqueuing.borrow_mut().insert(meta.id.clone());
         self.ensure_alarm(&meta.source).await;
-        let sent = self.enqueue(&meta.source, &meta.id).await;
+        // Pull delivery first (idempotent by event id, so a retry after a failed queue send
+        // below does not store it twice), then the queue send for the push destinations.
+        let mut sent = Ok(());
+        if meta.pull {
+            sent = crate::pull::push(&self.env, &meta.source, body).await;
+        }
+        if sent.is_ok() && !meta.dests.is_empty() {
+            sent = self.enqueue(&meta.source, &meta.id).await;
+        }
         self.enqueuing.borrow_mut().remove(&meta.id);
         match sent {
             Ok(()) => Ok(json!({"outcome": "accepted"})),

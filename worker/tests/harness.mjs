@@ -2,7 +2,7 @@
 // with a fresh --persist-to), vendor signing done independently with node:crypto (SPEC §1).
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, createWriteStream, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, createWriteStream, existsSync, cpSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -145,6 +145,18 @@ function testWranglerConfig(dir) {
       out.push(`main = ${JSON.stringify(builtWorker())}`);
       continue;
     }
+    // [assets] directory (the web console) is relative to the repository root.
+    const assetsDir = line.match(/^\s*directory\s*=\s*"([^"]*)"/);
+    if (assetsDir) {
+      // Served from a snapshot in the run's directory: wrangler dev reloads the worker when a
+      // watched asset changes (losing delayed queue messages), e.g. when the console is
+      // edited or rebuilt while a test runs.
+      const assetsSrc = path.resolve(repoRoot, assetsDir[1]);
+      const snapshot = path.join(dir, 'assets');
+      if (existsSync(assetsSrc)) cpSync(assetsSrc, snapshot, { recursive: true });
+      out.push(`directory = ${JSON.stringify(existsSync(assetsSrc) ? snapshot : assetsSrc)}`);
+      continue;
+    }
     out.push(line);
   }
   const file = path.join(dir, 'wrangler.toml');
@@ -152,8 +164,12 @@ function testWranglerConfig(dir) {
   return file;
 }
 
-/** Starts `wrangler dev` on 127.0.0.1 with the given MEDIAHOOK_CONFIG (object). */
-export async function startWorker(config, { name = 'worker', logLevel = 'log' } = {}) {
+/**
+ * Starts `wrangler dev` on 127.0.0.1 with the given MEDIAHOOK_CONFIG (object). `persistTo`:
+ * a state directory owned by the caller (kept by stop(), so a second start with the same
+ * directory is a restart of the local runtime with its Durable Object storage).
+ */
+export async function startWorker(config, { name = 'worker', logLevel = 'log', persistTo } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `mediahook-${name}-`));
   const configFile = testWranglerConfig(dir);
   const port = await freePort();
@@ -161,7 +177,7 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log' } 
   const log = createWriteStream(logFile);
   const args = [
     'dev', '--config', configFile, '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', path.join(dir, 'state'), '--inspector-port', String(await freePort()),
+    '--persist-to', persistTo ?? path.join(dir, 'state'), '--inspector-port', String(await freePort()),
     '--show-interactive-dev-session=false', '--log-level', logLevel,
     '--var', `MEDIAHOOK_CONFIG:${JSON.stringify(config)}`,
   ];
