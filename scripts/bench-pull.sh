@@ -9,9 +9,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/tools.sh worker
 set -euo pipefail
-if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
-  export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
-fi
 (cd worker && worker-build --release)
 out=$(mktemp /tmp/mediahook-bench-pull-XXXXXX.md)
 trap 'rm -f "$out"' EXIT

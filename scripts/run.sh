@@ -14,9 +14,6 @@ ORIGIN_PORT=${ORIGIN_PORT:-8788}
 
 . scripts/tools.sh worker
 set -euo pipefail
-if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
-  export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
-fi
 
 # The web console at / needs the npm package's browser build (built once, then cached).
 bash scripts/build-console.sh

@@ -28,9 +28,6 @@ if [ "$rebuild" = auto ]; then
 fi
 if [ "$rebuild" = 1 ]; then
   echo "== worker build (worker-build --release)"
-  if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
-    export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
-  fi
   (cd worker && worker-build --release)
 else
   echo "== worker: using worker/build (up to date; CONSOLE_REBUILD_WORKER=1 rebuilds it)"

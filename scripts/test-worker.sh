@@ -10,10 +10,6 @@ cd "$top"
 
 . scripts/tools.sh worker
 set -euo pipefail
-# worker-build would download esbuild from the npm registry; wrangler ships one.
-if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
-  export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
-fi
 
 echo "== clippy (mediahook-worker, wasm32, -D warnings)"
 cargo clippy -p mediahook-worker --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings

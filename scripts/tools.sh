@@ -76,7 +76,11 @@ mh_tools() {
     worker) mh_rust_targets; mh_node
           mh_cargo_tool wasm-bindgen-cli "$MH_WASM_BINDGEN_VERSION"
           mh_cargo_tool worker-build "$MH_WORKER_BUILD_VERSION" --locked
-          export WASM_BINDGEN_BIN; WASM_BINDGEN_BIN=$(command -v wasm-bindgen) ;;
+          export WASM_BINDGEN_BIN; WASM_BINDGEN_BIN=$(command -v wasm-bindgen)
+          # worker-build would download esbuild from the npm registry; wrangler ships one.
+          if [ -z "${ESBUILD_BIN:-}" ] && [ -x "$MH_NODE_MODULES/.bin/esbuild" ]; then
+            export ESBUILD_BIN="$MH_NODE_MODULES/.bin/esbuild"
+          fi ;;
     load) mh_cargo_tool oha "$MH_OHA_VERSION" --locked ;;
     all) mh_tools core; mh_tools fuzz; mh_tools wasm; mh_tools worker; mh_tools load ;;
     *) mh_log "unknown tool set: $what"; return 2 ;;

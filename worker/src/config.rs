@@ -708,25 +708,7 @@ fn parse_destination(
     } else {
         None
     };
-    let mut types = Vec::new();
-    match o.get("types") {
-        None => {}
-        Some(Value::Array(list)) if !list.is_empty() => {
-            for (k, t) in list.iter().enumerate() {
-                match t.as_str().and_then(TypePattern::parse) {
-                    Some(tp) => types.push(tp),
-                    None => p.push(
-                        &format!("{at}.types[{k}]"),
-                        "must be \"*\", an event type (media.upload.completed) or a prefix pattern (media.*)",
-                    ),
-                }
-            }
-        }
-        Some(_) => p.push(
-            &format!("{at}.types"),
-            "must be a non-empty array of type patterns",
-        ),
-    }
+    let types = parse_types(p, at, o.get("types"));
     Some(Destination {
         url: url?,
         webhook: webhook?,

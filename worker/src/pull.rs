@@ -30,7 +30,7 @@ use serde_json::{json, Map, Value};
 use worker::*;
 
 use crate::config::{PULL_RETENTION_DEFAULT_S, PULL_VISIBILITY_DEFAULT_S};
-use crate::store::IngestMeta;
+use crate::store::{parse, IngestMeta, Sql};
 use crate::Log;
 
 /// Durable Object binding name (wrangler.toml).
@@ -199,23 +199,13 @@ impl DurableObject for PullQueue {
     }
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::RustError(format!("bad pull request: {e}")))
+impl Sql for PullQueue {
+    fn sql(&self) -> &SqlStorage {
+        &self.sql
+    }
 }
 
 impl PullQueue {
-    fn exec(&self, q: &str, b: Vec<SqlStorageValue>) -> Result<SqlCursor> {
-        self.sql.exec(q, Some(b))
-    }
-
-    fn rows<T: for<'de> Deserialize<'de>>(
-        &self,
-        q: &str,
-        b: Vec<SqlStorageValue>,
-    ) -> Result<Vec<T>> {
-        self.exec(q, b)?.to_array()
-    }
-
     /// (visibility timeout, retention) of a source, in ms, from the current configuration.
     fn settings(&self, source: &str) -> (i64, i64) {
         let cfg = crate::current_config(&self.env);

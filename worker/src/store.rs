@@ -230,15 +230,22 @@ impl DurableObject for EventStore {
     }
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::RustError(format!("bad store request: {e}")))
+/// Parses the JSON body of an internal request to a Durable Object.
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| Error::RustError(format!("bad internal request: {e}")))
 }
 
-impl EventStore {
+/// Statement helpers shared by the SQLite-backed Durable Objects.
+pub(crate) trait Sql {
+    /// The object's SQLite storage.
+    fn sql(&self) -> &SqlStorage;
+
+    /// Runs one statement with its bindings.
     fn exec(&self, q: &str, b: Vec<SqlStorageValue>) -> Result<SqlCursor> {
-        self.sql.exec(q, Some(b))
+        self.sql().exec(q, Some(b))
     }
 
+    /// Runs one statement and reads every row.
     fn rows<T: for<'de> Deserialize<'de>>(
         &self,
         q: &str,
@@ -246,7 +253,15 @@ impl EventStore {
     ) -> Result<Vec<T>> {
         self.exec(q, b)?.to_array()
     }
+}
 
+impl Sql for EventStore {
+    fn sql(&self) -> &SqlStorage {
+        &self.sql
+    }
+}
+
+impl EventStore {
     async fn enqueue(&self, source: &str, id: &str) -> Result<()> {
         let msg = serde_json::to_string(&QueueMsg {
             source: source.into(),
