@@ -67,7 +67,10 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: Env) {
 }
 
 async fn mark_dead(env: &Env, msg: &RawMessage, q: &QueueMsg) {
-    let body = json!({"id": q.id, "reason": "the queue gave up (max_retries); replay with POST /v1/dead-letters/replay"});
+    let body = json!({
+        "id": q.id, "source": q.source, "admit": q.admit,
+        "reason": "the queue gave up (max_retries); replay with POST /v1/dead-letters/replay",
+    });
     match store_call::<serde_json::Value>(env, &q.source, "/dead", &body.to_string()).await {
         Ok(_) => {
             log_line(
@@ -101,8 +104,9 @@ async fn deliver_group(
         return retry_all(TROUBLE_DELAY_S);
     };
     let lease_ms = i64::from(cfg.delivery.timeout_ms) + LEASE_EXTRA_MS;
-    let ids: Vec<&str> = msgs.iter().map(|(_, q)| q.id.as_str()).collect();
-    let claim_body = json!({"ids": ids, "lease_ms": lease_ms}).to_string();
+    let items: Vec<&QueueMsg> = msgs.iter().map(|(_, q)| q).collect();
+    let claim_body =
+        json!({"source": source_name, "items": items, "lease_ms": lease_ms}).to_string();
     let claims = match store_call::<Claims>(env, source_name, "/claim", &claim_body).await {
         Ok(c) if c.claims.len() == msgs.len() => c.claims,
         other => {
@@ -118,14 +122,22 @@ async fn deliver_group(
     };
     let source = cfg.source(source_name);
     let mut work = Vec::new();
+    let mut duplicates = Vec::new();
     for ((msg, q), claim) in msgs.iter().zip(claims) {
         match claim {
+            Claim::Duplicate => {
+                duplicates.push(q.id.as_str());
+                msg.ack();
+            }
             Claim::Gone | Claim::Done => msg.ack(),
             Claim::Wait { wait_ms } => retry_in(msg, ms_to_delay_s(wait_ms)),
             Claim::Deliver { event, dests } => work.push((msg, q, event, dests)),
         }
     }
     if work.is_empty() {
+        if !duplicates.is_empty() {
+            log_line(json!({"at": "deliver", "source": source_name, "duplicates": duplicates}));
+        }
         return;
     }
     let done = join_all(work.iter().map(|(_, q, event, dests)| async move {
@@ -166,7 +178,7 @@ async fn deliver_group(
         .collect();
     log_line(json!({
         "at": "deliver", "source": source_name, "attempts": notes.len(),
-        "delivered": delivered, "not_delivered": others,
+        "delivered": delivered, "not_delivered": others, "duplicates": duplicates,
         "latency_ms": notes.iter().filter_map(|n| n["latency_ms"].as_i64()).max(),
     }));
     let body = json!({ "records": records }).to_string();

@@ -1,8 +1,10 @@
 //! The mediahook edge worker (Cloudflare Workers, workers-rs).
 //!
 //! * `POST /v1/hooks/{source}` — verify a vendor callback (SPEC §1–2), normalize it (§3),
-//!   deduplicate and store it in the source's [`store::EventStore`] Durable Object, enqueue
-//!   it, and only then answer the vendor 200.
+//!   enqueue it (the consumer deduplicates and stores it in the source's
+//!   [`store::EventStore`] Durable Object before delivering), and only then answer the
+//!   vendor 200. Pull sources, events without destinations and events too large for a queue
+//!   message are deduplicated and stored in the `EventStore` before the 200.
 //! * queue consumer ([`deliver`]) — forward to every matching destination, signed with
 //!   Standard Webhooks (§4), with retries, backoff, per-destination progress, dead letters.
 //! * admin API (bearer `admin_token`) — list/inspect events, replay, replay dead letters.
@@ -28,7 +30,7 @@ pub mod store;
 pub mod util;
 
 use config::{Config, MAX_BODY_BYTES};
-use store::IngestMeta;
+use store::{Admit, IngestMeta, QueueMsg};
 use util::{is_json_content_type, percent_decode};
 
 /// The variable holding the configuration JSON.
@@ -75,6 +77,12 @@ pub fn current_config(env: &Env) -> ConfigResult {
 
 pub(crate) fn now_ms() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// A value unique per accepted callback (time + 53 random bits), see [`store::Admit::nonce`].
+fn nonce(now: i64) -> String {
+    let random = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    format!("{now:x}.{random:x}")
 }
 
 /// Writes one structured log line (never contains keys, secrets or bodies).
@@ -345,9 +353,35 @@ async fn ingest(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -
             .as_ref()
             .is_some_and(|p| p.accepts(&event.event_type)),
     };
+    let event_json = event.to_json();
+    // Push-only events travel in their queue message and are deduplicated and stored by the
+    // consumer (one queue send here, no Durable Object round trip). Pull sources, events no
+    // destination takes, and events too large for a message are stored first.
+    if !meta.pull && !meta.dests.is_empty() {
+        let msg = QueueMsg {
+            source: meta.source.clone(),
+            id: meta.id.clone(),
+            admit: Some(Admit {
+                event_type: meta.event_type.clone(),
+                vendor_type: meta.vendor_type.clone(),
+                subject: meta.subject.clone(),
+                dests: meta.dests.clone(),
+                received_at: now,
+                nonce: nonce(now),
+                event: event_json.clone(),
+            }),
+        };
+        let text = serde_json::to_string(&msg).map_err(|e| Error::RustError(e.to_string()))?;
+        if text.len() <= store::QUEUE_MESSAGE_MAX {
+            // A failed send is an Err: 503, and the vendor retries.
+            env.queue(store::QUEUE_BINDING)?.send(text).await?;
+            log.outcome = "accepted".into();
+            return json_resp(200, &json!({"code": 0, "message": "ok", "id": event.id}));
+        }
+    }
     let mut payload = serde_json::to_string(&meta).map_err(|e| Error::RustError(e.to_string()))?;
     payload.push('\n');
-    payload.push_str(&event.to_json());
+    payload.push_str(&event_json);
     let outcome: Value = store_call(env, &source.name, "/ingest", &payload).await?;
     let outcome = outcome["outcome"]
         .as_str()
@@ -355,9 +389,11 @@ async fn ingest(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -
         .to_string();
     log.outcome = outcome.clone();
     match outcome.as_str() {
-        "accepted" | "duplicate" => json_resp(
+        "accepted" => json_resp(200, &json!({"code": 0, "message": "ok", "id": event.id})),
+        // Known at answer time only on this path; queued events are deduplicated later.
+        "duplicate" => json_resp(
             200,
-            &json!({"code": 0, "message": "ok", "id": event.id, "duplicate": outcome == "duplicate"}),
+            &json!({"code": 0, "message": "ok", "id": event.id, "duplicate": true}),
         ),
         "in_progress" => {
             let r = error(

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS events (
   updated_at INTEGER NOT NULL,
   state TEXT NOT NULL,
   duplicates INTEGER NOT NULL DEFAULT 0,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  admitted_by TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events (received_at);
 CREATE INDEX IF NOT EXISTS events_by_state ON events (state, received_at);
@@ -58,6 +59,16 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);";
 
+/// Added to an `events` table created before `admitted_by` existed (fails harmlessly when
+/// the column is there).
+const SCHEMA_ADD_ADMITTED_BY: &str = "ALTER TABLE events ADD COLUMN admitted_by TEXT";
+
+/// Largest queue message (serialized JSON, UTF-8 bytes) that may carry an event. Cloudflare
+/// Queues take up to 128 KB per message, counted after the runtime's own serialization, in
+/// which a string can take two bytes per UTF-16 unit: 64 000 UTF-8 bytes stay under that.
+/// A larger event is stored in the `EventStore` first and only its id is queued.
+pub const QUEUE_MESSAGE_MAX: usize = 64_000;
+
 /// The queue message: which event of which source to work on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QueueMsg {
@@ -65,6 +76,28 @@ pub struct QueueMsg {
     pub source: String,
     /// Event id.
     pub id: String,
+    /// A new callback's event, not stored yet (the direct ingest path): the consumer admits
+    /// it to the source's `EventStore` (deduplication + storage) before delivering it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admit: Option<Admit>,
+}
+
+/// An event travelling in its queue message, with what storing it needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Admit {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub vendor_type: String,
+    pub subject: Option<String>,
+    /// URLs of the push destinations matching the event.
+    pub dests: Vec<String>,
+    /// When the edge received the callback (Unix ms).
+    pub received_at: i64,
+    /// Unique per accepted callback: tells a retry of this message (same nonce) from a
+    /// vendor retry of the same event (another message, another nonce).
+    pub nonce: String,
+    /// The normalized event JSON.
+    pub event: String,
 }
 
 /// Metadata line of an `ingest` call.
@@ -93,6 +126,9 @@ pub struct DueDest {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Claim {
+    /// The message carried an event that another message already stored (a vendor retry):
+    /// counted as a duplicate, nothing to deliver.
+    Duplicate,
     /// The event is unknown (purged, or its enqueue failed and was rolled back).
     Gone,
     /// Nothing left to do (delivered or dead).
@@ -192,6 +228,7 @@ impl DurableObject for EventStore {
                 json!({"at": "store", "error": format!("schema: {e}")})
             );
         }
+        let _ = sql.exec(SCHEMA_ADD_ADMITTED_BY, None);
         EventStore {
             state,
             env,
@@ -206,13 +243,13 @@ impl DurableObject for EventStore {
         let body = req.text().await?;
         let out = match path.as_str() {
             "/ingest" => self.ingest(&body).await,
-            "/claim" => self.claim(&body),
+            "/claim" => self.claim(&body).await,
             "/record" => self.record(&body),
             "/get" => self.get(&body),
             "/list" => self.list(&body),
             "/replay" => self.replay(&body).await,
             "/replay-dead" => self.replay_dead(&body).await,
-            "/dead" => self.mark_dead(&body),
+            "/dead" => self.mark_dead(&body).await,
             _ => return Response::error("unknown store operation", 404),
         };
         match out {
@@ -266,6 +303,7 @@ impl EventStore {
         let msg = serde_json::to_string(&QueueMsg {
             source: source.into(),
             id: id.into(),
+            admit: None,
         })
         .map_err(|e| Error::RustError(e.to_string()))?;
         self.env.queue(QUEUE_BINDING)?.send(msg).await
@@ -304,38 +342,18 @@ impl EventStore {
         if self.enqueuing.borrow().contains(&meta.id) {
             return Ok(json!({"outcome": "in_progress"}));
         }
-        let now = now_ms();
-        let state = if meta.dests.is_empty() {
-            "delivered"
-        } else {
-            "pending"
+        let admit = Admit {
+            event_type: meta.event_type.clone(),
+            vendor_type: meta.vendor_type.clone(),
+            subject: meta.subject.clone(),
+            dests: meta.dests.clone(),
+            received_at: now_ms(),
+            nonce: String::new(),
+            event: event.into(),
         };
-        let inserted: Vec<Value> = self.rows(
-            "INSERT INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1 AS new",
-            vec![
-                meta.id.as_str().into(),
-                meta.event_type.as_str().into(),
-                meta.vendor_type.as_str().into(),
-                meta.subject.clone().into(),
-                now.into(),
-                now.into(),
-                state.into(),
-                event.into(),
-            ],
-        )?;
-        if inserted.is_empty() {
-            self.exec(
-                "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
-                vec![meta.id.as_str().into()],
-            )?;
+        if !self.insert_event(&meta.id, &admit, None)? {
+            self.count_duplicate(&meta.id)?;
             return Ok(json!({"outcome": "duplicate"}));
-        }
-        for url in &meta.dests {
-            self.exec(
-                "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
-                vec![meta.id.as_str().into(), url.as_str().into()],
-            )?;
         }
         if meta.dests.is_empty() && !meta.pull {
             self.ensure_alarm(&meta.source).await;
@@ -371,20 +389,98 @@ impl EventStore {
         }
     }
 
-    /// Claims the due destinations of several events (one call per queue batch and source).
-    fn claim(&self, body: &str) -> Result<Value> {
+    /// Stores a new event with its pending deliveries; `false` if its id is already stored.
+    /// `admitted_by` is the nonce of the queue message that carried it (None: stored at ingest).
+    fn insert_event(&self, id: &str, a: &Admit, admitted_by: Option<&str>) -> Result<bool> {
+        let state = if a.dests.is_empty() {
+            "delivered"
+        } else {
+            "pending"
+        };
+        let inserted: Vec<Value> = self.rows(
+            "INSERT INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body, admitted_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1 AS new",
+            vec![
+                id.into(),
+                a.event_type.as_str().into(),
+                a.vendor_type.as_str().into(),
+                a.subject.clone().into(),
+                a.received_at.into(),
+                now_ms().into(),
+                state.into(),
+                a.event.as_str().into(),
+                admitted_by.map(str::to_owned).into(),
+            ],
+        )?;
+        if inserted.is_empty() {
+            return Ok(false);
+        }
+        for url in &a.dests {
+            self.exec(
+                "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
+                vec![id.into(), url.as_str().into()],
+            )?;
+        }
+        Ok(true)
+    }
+
+    fn count_duplicate(&self, id: &str) -> Result<()> {
+        self.exec(
+            "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
+            vec![id.into()],
+        )
+        .map(|_| ())
+    }
+
+    /// Admits an event carried by a queue message: stores it if its id is new. `true` when
+    /// this message owns the event (it stored it now, or on an earlier try of the same
+    /// message); `false` for a vendor retry of an event stored by another message or at
+    /// ingest, which is counted as a duplicate.
+    fn admit(&self, id: &str, a: &Admit) -> Result<bool> {
+        if self.insert_event(id, a, Some(&a.nonce))? {
+            return Ok(true);
+        }
+        #[derive(Deserialize)]
+        struct Owner {
+            admitted_by: Option<String>,
+        }
+        let owner: Vec<Owner> = self.rows(
+            "SELECT admitted_by FROM events WHERE id = ?",
+            vec![id.into()],
+        )?;
+        if owner
+            .first()
+            .and_then(|o| o.admitted_by.as_deref())
+            .is_some_and(|n| n == a.nonce)
+        {
+            return Ok(true);
+        }
+        self.count_duplicate(id)?;
+        Ok(false)
+    }
+
+    /// Admits the events a queue batch carries, then claims the due destinations of every
+    /// message (one call per queue batch and source).
+    async fn claim(&self, body: &str) -> Result<Value> {
         #[derive(Deserialize)]
         struct Req {
-            ids: Vec<String>,
+            source: String,
+            items: Vec<QueueMsg>,
             lease_ms: i64,
         }
         let r: Req = parse(body)?;
         let now = now_ms();
         let claims = r
-            .ids
+            .items
             .iter()
-            .map(|id| self.claim_inner(id, now, r.lease_ms))
+            .map(|m| match &m.admit {
+                Some(a) if !self.admit(&m.id, a)? => Ok(Claim::Duplicate),
+                _ => self.claim_inner(&m.id, now, r.lease_ms),
+            })
             .collect::<Result<Vec<Claim>>>()?;
+        if r.items.iter().any(|m| m.admit.is_some()) {
+            self.ensure_alarm(&r.source).await;
+        }
         Ok(json!({ "claims": claims }))
     }
 
@@ -569,13 +665,27 @@ impl EventStore {
         })
     }
 
-    fn mark_dead(&self, body: &str) -> Result<Value> {
+    /// The queue gave up on a message: its event's pending destinations become dead (a
+    /// carried event is stored first, so it can be replayed; a duplicate changes nothing).
+    async fn mark_dead(&self, body: &str) -> Result<Value> {
         #[derive(Deserialize)]
         struct Req {
             id: String,
             reason: String,
+            #[serde(default)]
+            admit: Option<Admit>,
+            #[serde(default)]
+            source: Option<String>,
         }
         let r: Req = parse(body)?;
+        if let Some(a) = &r.admit {
+            if !self.admit(&r.id, a)? {
+                return Ok(json!({"state": "duplicate"}));
+            }
+            if let Some(source) = &r.source {
+                self.ensure_alarm(source).await;
+            }
+        }
         self.exec(
             "UPDATE deliveries SET state = 'dead', last_error = ?, lease_until = 0
              WHERE event_id = ? AND state = 'pending'",
