@@ -131,7 +131,13 @@ async fn deliver_group(
             }
             Claim::Gone | Claim::Done => msg.ack(),
             Claim::Wait { wait_ms } => retry_in(msg, ms_to_delay_s(wait_ms)),
-            Claim::Deliver { event, dests } => work.push((msg, q, event, dests)),
+            Claim::Deliver { event, dests } => {
+                match event.or_else(|| q.admit.as_ref().map(|a| a.event.clone())) {
+                    Some(event) => work.push((msg, q, event, dests)),
+                    // Cannot happen (the store sends the body unless the message has it).
+                    None => retry_in(msg, TROUBLE_DELAY_S),
+                }
+            }
         }
     }
     if work.is_empty() {

@@ -136,7 +136,12 @@ pub enum Claim {
     /// Destinations are pending but not due (backoff, or leased by another consumer).
     Wait { wait_ms: i64 },
     /// POST `event` to these destinations.
-    Deliver { event: String, dests: Vec<DueDest> },
+    /// (`event` is omitted when the consumer's message carries it.)
+    Deliver {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<String>,
+        dests: Vec<DueDest>,
+    },
 }
 
 /// One destination's result, reported by the consumer.
@@ -475,7 +480,8 @@ impl EventStore {
             .iter()
             .map(|m| match &m.admit {
                 Some(a) if !self.admit(&m.id, a)? => Ok(Claim::Duplicate),
-                _ => self.claim_inner(&m.id, now, r.lease_ms),
+                Some(_) => self.claim_inner(&m.id, now, r.lease_ms, false),
+                None => self.claim_inner(&m.id, now, r.lease_ms, true),
             })
             .collect::<Result<Vec<Claim>>>()?;
         if r.items.iter().any(|m| m.admit.is_some()) {
@@ -484,7 +490,8 @@ impl EventStore {
         Ok(json!({ "claims": claims }))
     }
 
-    fn claim_inner(&self, id: &str, now: i64, lease_ms: i64) -> Result<Claim> {
+    /// Leases the due destinations of one event; `with_body`: the answer includes the event.
+    fn claim_inner(&self, id: &str, now: i64, lease_ms: i64, with_body: bool) -> Result<Claim> {
         // Lease every due destination in one statement (a finished event has none).
         let due: Vec<DueDest> = self.rows(
             "UPDATE deliveries SET lease_until = ?
@@ -514,6 +521,12 @@ impl EventStore {
                 _ => Claim::Done,
             });
         }
+        if !with_body {
+            return Ok(Claim::Deliver {
+                event: None,
+                dests: due,
+            });
+        }
         #[derive(Deserialize)]
         struct Body {
             body: String,
@@ -521,7 +534,7 @@ impl EventStore {
         let b: Vec<Body> = self.rows("SELECT body FROM events WHERE id = ?", vec![id.into()])?;
         match b.into_iter().next() {
             Some(b) => Ok(Claim::Deliver {
-                event: b.body,
+                event: Some(b.body),
                 dests: due,
             }),
             None => Ok(Claim::Gone),

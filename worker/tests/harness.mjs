@@ -188,10 +188,22 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
   });
   let output = '';
+  // Our structured lines, parsed as they arrive and all kept (the raw output is truncated, so
+  // indices into this list stay valid for long runs such as the load benchmark).
+  const lines = [];
+  let partial = '';
   const onData = (d) => {
     log.write(d);
-    output += d.toString();
+    const text = d.toString();
+    output += text;
     if (output.length > 4_000_000) output = output.slice(-2_000_000);
+    const parts = (partial + text).split('\n');
+    partial = parts.pop();
+    for (const raw of parts) {
+      const l = raw.trim();
+      if (!l.startsWith('{')) continue;
+      try { lines.push(JSON.parse(l)); } catch { /* not one of ours */ }
+    }
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -228,12 +240,7 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
     logFile,
     /** Worker log lines parsed as JSON (our structured lines only). */
     logLines() {
-      return output
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l.startsWith('{'))
-        .map((l) => { try { return JSON.parse(l); } catch { return null; } })
-        .filter(Boolean);
+      return lines.slice();
     },
     output: () => output,
     async stop() {
