@@ -131,10 +131,16 @@ function builtWorker() {
 
 /**
  * Writes a copy of the top-level wrangler.toml without its [build] section (the worker is
- * already built; a build per start would be slow) and `main` made absolute.
+ * already built; a build per start would be slow) and `main` made absolute. `edit` may change
+ * the text first (e.g. a smaller queue `max_retries`); it must change something.
  */
-function testWranglerConfig(dir) {
-  const src = readFileSync(path.join(repoRoot, 'wrangler.toml'), 'utf8');
+function testWranglerConfig(dir, edit) {
+  let src = readFileSync(path.join(repoRoot, 'wrangler.toml'), 'utf8');
+  if (edit) {
+    const edited = edit(src);
+    if (edited === src) throw new Error('wranglerEdit left wrangler.toml unchanged');
+    src = edited;
+  }
   const out = [];
   let skipping = false;
   for (const line of src.split('\n')) {
@@ -168,10 +174,11 @@ function testWranglerConfig(dir) {
  * Starts `wrangler dev` on 127.0.0.1 with the given MEDIAHOOK_CONFIG (object). `persistTo`:
  * a state directory owned by the caller (kept by stop(), so a second start with the same
  * directory is a restart of the local runtime with its Durable Object storage).
+ * `wranglerEdit`: a function changing the wrangler.toml text used for this run.
  */
-export async function startWorker(config, { name = 'worker', logLevel = 'log', persistTo } = {}) {
+export async function startWorker(config, { name = 'worker', logLevel = 'log', persistTo, wranglerEdit } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `mediahook-${name}-`));
-  const configFile = testWranglerConfig(dir);
+  const configFile = testWranglerConfig(dir, wranglerEdit);
   const port = await freePort();
   const logFile = path.join(dir, 'wrangler.log');
   const log = createWriteStream(logFile);
