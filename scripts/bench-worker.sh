@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Load benchmark of the edge worker (worker/bench/bench.mjs): builds the worker, runs N signed
-# callbacks at fixed concurrency through verify → store → queue → origin and the same load on a
-# bare route, checks exactly-once delivery, and writes the "worker" section of
+# callbacks with oha at fixed concurrency through verify → queue → store → origin and the same
+# load on a bare route, checks exactly-once delivery, and writes the "worker" section of
 # docs/benchmarks.md via scripts/bench-section.sh.
 #   scripts/bench-worker.sh [--n 2000] [--concurrency 16]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/tools.sh worker
+mh_tools load   # oha, the load generator
 set -euo pipefail
 (cd worker && worker-build --release)
 out=$(mktemp /tmp/mediahook-bench-XXXXXX.md)
