@@ -72,9 +72,12 @@ async fn mark_dead(env: &Env, msg: &RawMessage, q: &QueueMsg) {
         "reason": "the queue gave up (max_retries); replay with POST /v1/dead-letters/replay",
     });
     match store_call::<serde_json::Value>(env, &q.source, "/dead", &body.to_string()).await {
-        Ok(_) => {
+        Ok(v) => {
+            // The event's state afterwards: `dead`, or `duplicate` (a vendor retry's copy:
+            // nothing changed), or `delivered` when nothing was pending any more.
+            let state = v["state"].as_str().unwrap_or("unknown");
             log_line(
-                json!({"at": "dead_letter", "source": q.source, "event_id": q.id, "outcome": "dead"}),
+                json!({"at": "dead_letter", "source": q.source, "event_id": q.id, "outcome": state}),
             );
             msg.ack();
         }
