@@ -498,6 +498,7 @@ const deliveries = {
   timer: null,
   visible: false,
   sources: new Set(),
+  sourcesFor: null, // the token the configured sources were listed with
 
   token() { return sessionStorage.getItem(TOKEN_KEY) || ''; },
 
@@ -544,6 +545,12 @@ const deliveries = {
     if ($('filter-status').value) q.set('status', $('filter-status').value);
     q.set('limit', $('filter-limit').value);
     try {
+      // Every configured source belongs in the filter, also those without events yet.
+      if (this.sourcesFor !== this.token()) {
+        const { sources } = await this.api('GET', '/v1/sources');
+        for (const s of sources) this.sources.add(s.name);
+        this.sourcesFor = this.token();
+      }
       const { events } = await this.api('GET', `/v1/events?${q}`);
       this.render(events);
       this.status(`${events.length} event${events.length === 1 ? '' : 's'}, updated ${new Date().toLocaleTimeString()}.`);

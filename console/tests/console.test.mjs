@@ -354,6 +354,10 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
     // The token lives in sessionStorage only.
     const stored = await page.evaluate(() => ({ s: sessionStorage.getItem('mediahook.adminToken'), l: localStorage.length, c: document.cookie }));
     assert.deepEqual(stored, { s: ADMIN, l: 0, c: '' });
+    // The source filter offers every configured source (GET /v1/sources), also those without
+    // events yet ('flaky' gets its first one in the next test).
+    const options = await page.locator('#filter-source option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.deepEqual(options.sort(), ['baidu-demo', 'flaky', 'tencent-demo', 'volcengine-demo']);
     await page.selectOption('#filter-source', 'baidu-demo');
     await page.locator('#deliveries-list h3', { hasText: 'baidu-demo' }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('#deliveries-list section').length === 1);

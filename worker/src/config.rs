@@ -68,6 +68,15 @@ impl TypePattern {
         }
     }
 
+    /// The pattern as written in the configuration (`*`, `media.*`, `live.stream.started`).
+    pub fn as_written(&self) -> String {
+        match self {
+            TypePattern::Any => "*".into(),
+            TypePattern::Prefix(p) => format!("{p}*"),
+            TypePattern::Exact(t) => t.clone(),
+        }
+    }
+
     /// Whether `event_type` matches.
     pub fn matches(&self, event_type: &str) -> bool {
         match self {

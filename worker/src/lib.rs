@@ -218,6 +218,10 @@ async fn route(req: Request, env: &Env, log: &mut Log) -> Result<Response> {
             log.route = "bench_bare";
             bench_bare(req, env, log).await
         }
+        ["v1", "sources"] => {
+            log.route = "admin";
+            admin(req, env, &segs, log).await
+        }
         ["v1", "sources", ..] => {
             log.route = "pull";
             pull::handle(req, env, &segs, log).await
@@ -441,6 +445,31 @@ fn limit_param(q: &[(String, String)], default: i64, max: i64) -> std::result::R
     }
 }
 
+/// What `GET /v1/sources` says of a source: never its key, secrets or pull token, and
+/// destination URLs without their query string.
+fn source_summary(s: &config::Source) -> Value {
+    // An empty filter takes every type.
+    let patterns = |t: &[config::TypePattern]| -> Vec<String> {
+        if t.is_empty() {
+            return vec!["*".into()];
+        }
+        t.iter().map(config::TypePattern::as_written).collect()
+    };
+    json!({
+        "name": s.name,
+        "vendor": s.vendor.as_str(),
+        "destinations": s.destinations.iter().map(|d| json!({
+            "url": util::url_for_log(&d.url),
+            "types": patterns(&d.types),
+        })).collect::<Vec<_>>(),
+        "pull": s.pull.as_ref().map(|p| json!({
+            "types": patterns(&p.types),
+            "visibility_timeout_seconds": p.visibility_timeout_seconds,
+            "retention_seconds": p.retention_seconds,
+        })),
+    })
+}
+
 async fn admin(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Result<Response> {
     let cfg = current_config(env);
     let cfg = match cfg.as_ref() {
@@ -489,6 +518,18 @@ async fn admin(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Result<
     };
     log.outcome = "ok".into();
     match segs {
+        ["v1", "sources"] => {
+            if method != Method::Get {
+                return method_not_allowed("GET");
+            }
+            let list: Vec<Value> = cfg
+                .sources
+                .iter()
+                .filter(|s| sources.contains(&s.name.as_str()))
+                .map(source_summary)
+                .collect();
+            json_resp(200, &json!({ "sources": list }))
+        }
         ["v1", "events"] => {
             if method != Method::Get {
                 return method_not_allowed("GET");

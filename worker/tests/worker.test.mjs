@@ -13,6 +13,7 @@ const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const SECRET_A = secret();
 const SECRET_B = secret();
 const ADMIN = `admin-${randomBytes(12).toString('hex')}`;
+const PULL_TOKEN = `pull-${randomBytes(12).toString('hex')}`;
 const TKEY = 'TencentSignKey01';
 const BKEY = 'baiduSignKeyForTests';
 const VKEY = 'volcAuthKeyPrimaryTests';
@@ -91,6 +92,9 @@ before(async () => {
       { name: 'retryafter', vendor: 'tencent_vod', key: TKEY, destinations: [dest('/ra')] },
       { name: 'fanout', vendor: 'tencent_vod', key: TKEY, destinations: [dest('/good'), dest('/bad')] },
       { name: 'filtered', vendor: 'tencent_vod', key: TKEY, destinations: [dest('/filtered', { types: ['live.*'] })] },
+      // Listed by GET /v1/sources only (no callbacks): a URL query and pull settings to hide.
+      { name: 'listed', vendor: 'volcengine_live', key: VKEY, destinations: [dest('/listed?sig=QuerySecret123')],
+        pull: { token: PULL_TOKEN, types: ['live.*'], visibility_timeout_seconds: 60 } },
       ...vectors.map(vectorSource),
     ],
   };
@@ -444,6 +448,27 @@ describe('admin API', () => {
     const ok = await admin('/v1/events');
     assert.equal(ok.status, 200);
     assert.ok(Array.isArray(ok.json.events));
+  });
+
+  test('GET /v1/sources lists the configured sources without keys, secrets, tokens or URL queries', async () => {
+    const r = await admin('/v1/sources');
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const byName = new Map(r.json.sources.map((s) => [s.name, s]));
+    assert.equal(byName.size, 13 + vectors.length);
+    assert.deepEqual(byName.get('tencent'), { name: 'tencent', vendor: 'tencent_vod', destinations: [{ url: origin.url('/t'), types: ['*'] }], pull: null });
+    assert.deepEqual(byName.get('baidu').destinations[0].types, ['media.*']);
+    assert.deepEqual(byName.get('volc-tf').destinations, []);
+    const listed = byName.get('listed');
+    assert.equal(listed.vendor, 'volcengine_live');
+    assert.equal(listed.destinations[0].url, origin.url('/listed'));
+    assert.deepEqual(listed.pull, { types: ['live.*'], visibility_timeout_seconds: 60, retention_seconds: 4 * 24 * 3600 });
+    const text = JSON.stringify(r.json);
+    for (const s of [TKEY, BKEY, VKEY, SECRET_A, SECRET_B, ADMIN, PULL_TOKEN, 'QuerySecret123']) assert.ok(!text.includes(s), 'a secret is listed');
+    // One source; unknown source; authentication; method.
+    assert.deepEqual((await admin('/v1/sources?source=baidu')).json.sources.map((s) => s.name), ['baidu']);
+    assert.equal((await admin('/v1/sources?source=nope')).status, 404);
+    assert.equal((await fetch(`${worker.base}/v1/sources`)).status, 401);
+    assert.equal((await admin('/v1/sources', { method: 'POST' })).status, 405);
   });
 
   test('listing, filters, single event, errors', async () => {
