@@ -619,14 +619,26 @@ const deliveries = {
       const d = await this.api('GET', `/v1/events/${encodeURIComponent(ev.id)}?source=${encodeURIComponent(ev.source)}`);
       $('event-dialog-title').textContent = `${d.type ?? ev.type} — ${d.status ?? ev.status}`;
       const dests = d.destinations ?? [];
-      $('event-dialog-dests').replaceChildren(...(dests.length ? dests.map((x) => el('li', {},
+      const pullItem = () => {
+        // Sources with pull delivery: the event's state in the pull queue.
+        const p = d.pull;
+        if (p.status === 'absent') return el('li', { text: 'Pull queue: not kept for pulling (type filtered out, or past its retention).' });
+        const badge = { confirmed: 'delivered', pending: 'pending', in_flight: 'pending' }[p.status] ?? '';
+        return el('li', {},
+          el('span', { class: `badge ${badge}`, text: p.status.replace('_', ' ') }), ' pull queue',
+          ` — pulled ${p.pulls ?? 0} time${p.pulls === 1 ? '' : 's'}`,
+          p.confirmed_at ? `, confirmed ${relative(Date.parse(p.confirmed_at))}` : '');
+      };
+      const items = dests.length || d.pull ? [] : [el('li', { text: 'No destination matched this event.' })];
+      if (d.pull) items.push(pullItem());
+      $('event-dialog-dests').replaceChildren(...items, ...(dests.length ? dests.map((x) => el('li', {},
         el('span', { class: `badge ${x.status === 'stopped' ? 'dead' : x.status}`, text: x.status }), ' ',
         el('code', { text: x.url }),
         ` — ${x.attempts ?? 0} attempt${x.attempts === 1 ? '' : 's'}`,
         x.last_status ? `, last HTTP ${x.last_status}` : '',
         x.last_error && !/^HTTP \d+$/.test(x.last_error) ? `, ${x.last_error}` : '',
         x.next_attempt_at && x.status === 'pending' ? `, next try ${relative(Date.parse(x.next_attempt_at))}` : '',
-        x.delivered_at ? `, delivered ${relative(Date.parse(x.delivered_at))}` : '')) : [el('li', { text: 'No destination matched this event.' })]));
+        x.delivered_at ? `, delivered ${relative(Date.parse(x.delivered_at))}` : '')) : []));
       $('event-dialog-json').textContent = JSON.stringify(d.event ?? d, null, 2);
       dlg.returnFocusTo = opener;
       dlg.showModal();

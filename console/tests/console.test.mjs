@@ -20,6 +20,7 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const ADMIN = 'console-test-admin-token-0123456789';
+const PULL_TOKEN = 'console-test-pull-token-0123456789';
 const SECRET = 'whsec_' + Buffer.from('console-test-secret-0123456789ab').toString('base64');
 const KEYS = { tencent: 'ConsoleTencentKey42', baidu: 'console-baidu-sign-key', volc: 'console-volc-auth-key', flaky: 'FlakyKey7' };
 const BAIDU_URL = 'https://edge.example.com/v1/hooks/baidu-demo';
@@ -79,6 +80,7 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
         { name: 'baidu-demo', vendor: 'baidu_vod', key: KEYS.baidu, callback_url: BAIDU_URL, destinations: dest('/hooks/baidu') },
         { name: 'volcengine-demo', vendor: 'volcengine_live', key: KEYS.volc, destinations: dest('/hooks/volc') },
         { name: 'flaky', vendor: 'tencent_vod', key: KEYS.flaky, destinations: dest('/hooks/flaky') },
+        { name: 'pull-demo', vendor: 'tencent_vod', key: KEYS.tencent, pull: { token: PULL_TOKEN } },
       ],
       allow_loopback: true,
       admin_token: ADMIN,
@@ -357,7 +359,7 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
     // The source filter offers every configured source (GET /v1/sources), also those without
     // events yet ('flaky' gets its first one in the next test).
     const options = await page.locator('#filter-source option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-    assert.deepEqual(options.sort(), ['baidu-demo', 'flaky', 'tencent-demo', 'volcengine-demo']);
+    assert.deepEqual(options.sort(), ['baidu-demo', 'flaky', 'pull-demo', 'tencent-demo', 'volcengine-demo']);
     await page.selectOption('#filter-source', 'baidu-demo');
     await page.locator('#deliveries-list h3', { hasText: 'baidu-demo' }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('#deliveries-list section').length === 1);
@@ -398,6 +400,32 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
     await page.locator('#deliveries-action', { hasText: 'Replayed 2 dead events' }).waitFor();
     await untilRow(a, 'delivered');
     await untilRow(b, 'delivered');
+  });
+
+  it('an event of a pull source shows its pull-queue state in the details', async () => {
+    const id = await generateAndSend({ vendor: 'tencent_vod', type: 'NewFileUpload', source: 'pull-demo', key: KEYS.tencent });
+    const details = async (want) => {
+      await view('deliveries');
+      const row = await untilRow(id, 'delivered'); // no push destination: nothing to deliver
+      await row.getByRole('button', { name: /^Details / }).click();
+      await page.locator('#event-dialog').waitFor({ state: 'visible' });
+      const text = await page.locator('#event-dialog-dests').textContent();
+      await page.keyboard.press('Escape');
+      assert.match(text, want);
+    };
+    await details(/^pending pull queue — pulled 0 times$/);
+    // A puller takes it and confirms it (the pull API, as an origin would).
+    const pullApi = async (op, body) => {
+      const r = await fetch(`${worker.base}/v1/sources/pull-demo/${op}`, {
+        method: 'POST', headers: { authorization: `Bearer ${PULL_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      assert.equal(r.status, 200);
+      return r.json();
+    };
+    const { events } = await pullApi('events:pull', { max: 16, wait_seconds: 0 });
+    assert.deepEqual(events.map((e) => e.event.id), [id]);
+    assert.equal((await pullApi('events:confirm', { handles: [events[0].handle] })).confirmed, 1);
+    await details(/^confirmed pull queue — pulled 1 time, confirmed /);
   });
 
   const overflowing = () => page.evaluate(() => {

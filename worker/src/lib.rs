@@ -552,9 +552,12 @@ async fn admin(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Result<
             let mut all: Vec<Value> = Vec::new();
             for s in &sources {
                 let body = json!({"source": s, "status": status, "limit": limit}).to_string();
-                let v: Value = store_call(env, s, "/list", &body).await?;
-                if let Value::Array(evs) = &v["events"] {
-                    all.extend(evs.iter().cloned());
+                let mut v: Value = store_call(env, s, "/list", &body).await?;
+                if let Value::Array(evs) = &mut v["events"] {
+                    if cfg.source(s).is_some_and(|c| c.pull.is_some()) {
+                        pull::add_pull_status(env, s, evs).await?;
+                    }
+                    all.append(evs);
                 }
             }
             all.sort_by(|a, b| {
@@ -578,9 +581,14 @@ async fn admin(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Result<
             for s in &sources {
                 let body = json!({"id": id, "source": s}).to_string();
                 if !replay {
-                    let v: Value = store_call(env, s, "/get", &body).await?;
+                    let mut v: Value = store_call(env, s, "/get", &body).await?;
                     if v["found"] == true {
-                        return json_resp(200, &v["event"]);
+                        let mut one = [v["event"].take()];
+                        if cfg.source(s).is_some_and(|c| c.pull.is_some()) {
+                            pull::add_pull_status(env, s, &mut one).await?;
+                        }
+                        let [event] = one;
+                        return json_resp(200, &event);
                     }
                     continue;
                 }

@@ -177,6 +177,7 @@ impl DurableObject for PullQueue {
             "/pull" => self.pull(&body).await,
             "/confirm" => self.confirm(&body),
             "/state" => self.state_of(&body),
+            "/status" => self.statuses(&body),
             _ => return Response::error("unknown pull operation", 404),
         };
         match out {
@@ -420,6 +421,47 @@ impl PullQueue {
         )
     }
 
+    /// The pull side of some events, for the admin API: `{"statuses": {id: {"status", "pulls",
+    /// "confirmed_at"}}}` with `status` `pending`, `in_flight` or `confirmed`; ids this queue
+    /// does not hold are left out.
+    fn statuses(&self, body: &str) -> Result<String> {
+        #[derive(Deserialize)]
+        struct Req {
+            ids: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            visible_at: i64,
+            pulls: i64,
+            confirmed_at: Option<i64>,
+        }
+        let r: Req = parse(body)?;
+        let now = now_ms();
+        let mut out = Map::new();
+        for id in &r.ids {
+            let rows: Vec<Row> = self.rows(
+                "SELECT id, visible_at, pulls, confirmed_at FROM pull_events WHERE id = ?",
+                vec![id.as_str().into()],
+            )?;
+            for row in rows {
+                let status = match row.confirmed_at {
+                    Some(_) => "confirmed",
+                    None if row.visible_at > now => "in_flight",
+                    None => "pending",
+                };
+                let confirmed_at = row.confirmed_at.map(|ms| {
+                    mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000))
+                });
+                out.insert(
+                    row.id,
+                    json!({"status": status, "pulls": row.pulls, "confirmed_at": confirmed_at}),
+                );
+            }
+        }
+        Ok(json!({ "statuses": out }).to_string())
+    }
+
     /// The alarm: removes events older than the retention, then sets the alarm for the next
     /// one to expire (none left: no alarm until the next push).
     async fn expire(&self) -> Result<()> {
@@ -484,6 +526,30 @@ pub(crate) async fn push(env: &Env, source: &str, body: &str) -> Result<()> {
     } else {
         Err(Error::RustError(format!("pull queue push: {out}")))
     }
+}
+
+/// Adds `"pull"` to admin API events of a pull source: their state in its `PullQueue`, or
+/// `{"status": "absent"}` (not kept for pulling: a type the pull filter leaves out, or removed
+/// after `retention_seconds`).
+pub(crate) async fn add_pull_status(env: &Env, source: &str, events: &mut [Value]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = events.iter().filter_map(|e| e["id"].as_str()).collect();
+    let out = call(env, source, "/status", json!({ "ids": ids }).to_string()).await?;
+    let mut statuses: Value =
+        serde_json::from_str(&out).map_err(|e| Error::RustError(format!("pull status: {e}")))?;
+    for ev in events.iter_mut() {
+        let id = ev["id"].as_str().unwrap_or_default().to_string();
+        let status = statuses["statuses"]
+            .get_mut(&id)
+            .map(Value::take)
+            .unwrap_or_else(|| json!({"status": "absent"}));
+        if let Some(obj) = ev.as_object_mut() {
+            obj.insert("pull".into(), status);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -11,6 +11,7 @@ import { post, signBaidu, signTencent, signVolcengine, sleep, startOrigin, start
 
 const TOKEN = `pull-${randomBytes(12).toString('hex')}`;
 const OTHER_TOKEN = `other-${randomBytes(12).toString('hex')}`;
+const ADMIN = `admin-${randomBytes(12).toString('hex')}`;
 const TKEY = 'TencentSignKey01';
 const BKEY = 'baiduSignKeyForTests';
 const VKEY = 'volcAuthKeyPrimaryTests';
@@ -64,6 +65,7 @@ before(async () => {
   origin = await startOrigin();
   config = {
     allow_loopback: true,
+    admin_token: ADMIN,
     sources: [
       { name: 'tp', vendor: 'tencent_vod', key: TKEY, pull: pull(), destinations: [{ url: origin.url('/tp'), secret: SECRET }] },
       { name: 'bp', vendor: 'baidu_vod', key: BKEY, callback_url: BAIDU_URL, pull: pull() },
@@ -76,6 +78,7 @@ before(async () => {
       { name: 'restart', vendor: 'tencent_vod', key: TKEY, pull: pull({ visibility_timeout_seconds: 2 }) },
       { name: 'other', vendor: 'tencent_vod', key: TKEY, pull: { token: OTHER_TOKEN } },
       { name: 'nopull', vendor: 'tencent_vod', key: TKEY },
+      { name: 'adm', vendor: 'tencent_vod', key: TKEY, pull: pull({ types: ['media.*'] }) },
     ],
   };
   worker = await startWorker(config, { name: 'pull', persistTo: stateDir });
@@ -134,6 +137,33 @@ test('signed callbacks of every vendor are pulled in arrival order, then confirm
   const again = await post(worker.base, 'tp', signTencent(upload('tp-0'), TKEY));
   assert.equal(again.json.duplicate, true);
   assert.deepEqual(await pullAll('tp'), []);
+});
+
+test('the admin API shows the pull side of each event: pending, in flight, confirmed, absent', async () => {
+  const adminGet = async (p) => {
+    const r = await fetch(`${worker.base}${p}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(r.status, 200, p);
+    return r.json();
+  };
+  const pullOf = async (id) => (await adminGet(`/v1/events/${id}?source=adm`)).pull;
+  const kept = await ingestTencent('adm');
+  // tencent_vod.ProcedureStateChanged is not a media.* type: stored, not kept for pulling.
+  const skipped = await ingest('adm', signTencent({ EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: uniq('t'), Status: 'FINISH', FileId: uniq('f') } }, TKEY));
+  assert.deepEqual(await pullOf(kept), { status: 'pending', pulls: 0, confirmed_at: null });
+  assert.deepEqual(await pullOf(skipped), { status: 'absent' });
+  const [p] = await pullAll('adm');
+  assert.equal(p.event.id, kept);
+  assert.deepEqual(await pullOf(kept), { status: 'in_flight', pulls: 1, confirmed_at: null });
+  assert.equal((await confirm('adm', [p.handle])).confirmed, 1);
+  const done = await pullOf(kept);
+  assert.equal(done.status, 'confirmed');
+  assert.match(done.confirmed_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // The listing says the same; events of a source without pull delivery have no `pull`.
+  const byId = new Map((await adminGet('/v1/events?source=adm')).events.map((e) => [e.id, e]));
+  assert.equal(byId.get(kept).pull.status, 'confirmed');
+  assert.equal(byId.get(skipped).pull.status, 'absent');
+  const plain = await ingestTencent('nopull');
+  assert.equal((await adminGet(`/v1/events/${plain}?source=nopull`)).pull, undefined);
 });
 
 test('pulled but unconfirmed events come back after the visibility timeout; late confirms are reported', async () => {
