@@ -3,6 +3,11 @@
 # outside the checkout keyed by version. Source it to get PATH and the *_BIN variables:
 #   . scripts/tools.sh [core|wasm|worker|fuzz|all]   (default: all)
 # Everything comes from crates.io, the npm registry, Debian packages or rustup targets.
+# When sourced, the caller's shell options (errexit, nounset, pipefail, ...) are restored at the
+# end, so a script's `set -e` keeps stopping it at the first failure after sourcing this.
+# ($- and `shopt -o`, not `$(set +o)`: a command substitution does not see errexit.)
+_mh_caller_flags=$-
+_mh_caller_pipefail=$(shopt -qo pipefail && echo -o || echo +o)
 set -euo pipefail
 
 MH_WASM_BINDGEN_VERSION=0.2.130   # must equal the pinned `wasm-bindgen` in Cargo.toml
@@ -92,5 +97,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   mh_log "tools ready in $MH_TOOLS"
 else
   mh_tools "${1:-all}"
-  set +eu
+  case $_mh_caller_flags in *e*) set -e ;; *) set +e ;; esac
+  case $_mh_caller_flags in *u*) set -u ;; *) set +u ;; esac
+  set "$_mh_caller_pipefail" pipefail
+  unset _mh_caller_flags _mh_caller_pipefail
 fi

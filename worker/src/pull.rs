@@ -450,9 +450,9 @@ impl PullQueue {
                     None if row.visible_at > now => "in_flight",
                     None => "pending",
                 };
-                let confirmed_at = row.confirmed_at.map(|ms| {
-                    mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000))
-                });
+                let confirmed_at = row
+                    .confirmed_at
+                    .map(|ms| mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000)));
                 out.insert(
                     row.id,
                     json!({"status": status, "pulls": row.pulls, "confirmed_at": confirmed_at}),
