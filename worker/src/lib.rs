@@ -30,7 +30,7 @@ pub mod store;
 pub mod util;
 
 use config::{Config, MAX_BODY_BYTES};
-use store::{Admit, IngestMeta, QueueMsg};
+use store::{Admit, IngestReq};
 use util::{is_json_content_type, percent_decode};
 
 /// The variable holding the configuration JSON.
@@ -342,51 +342,37 @@ async fn ingest(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -
     let event = callback.normalize(&source.name, now);
     log.event_id = Some(event.id.clone());
     log.event_type = Some(event.event_type.clone());
-    let meta = IngestMeta {
+    let req = IngestReq {
         source: source.name.clone(),
         id: event.id.clone(),
-        event_type: event.event_type.clone(),
-        vendor_type: event.vendor_type.clone(),
-        subject: event.subject.clone(),
-        dests: source
-            .matching(&event.event_type)
-            .map(|d| d.url.clone())
-            .collect(),
         pull: source
             .pull
             .as_ref()
             .is_some_and(|p| p.accepts(&event.event_type)),
+        admit: Admit {
+            event_type: event.event_type.clone(),
+            vendor_type: event.vendor_type.clone(),
+            subject: event.subject.clone(),
+            dests: source
+                .matching(&event.event_type)
+                .map(|d| d.url.clone())
+                .collect(),
+            received_at: now,
+            nonce: nonce(now),
+            event: event.to_json(),
+        },
     };
-    let event_json = event.to_json();
+    let text = serde_json::to_string(&req).map_err(|e| Error::RustError(e.to_string()))?;
     // Push-only events travel in their queue message and are deduplicated and stored by the
     // consumer (one queue send here, no Durable Object round trip). Pull sources, events no
     // destination takes, and events too large for a message are stored first.
-    if !meta.pull && !meta.dests.is_empty() {
-        let msg = QueueMsg {
-            source: meta.source.clone(),
-            id: meta.id.clone(),
-            admit: Some(Admit {
-                event_type: meta.event_type.clone(),
-                vendor_type: meta.vendor_type.clone(),
-                subject: meta.subject.clone(),
-                dests: meta.dests.clone(),
-                received_at: now,
-                nonce: nonce(now),
-                event: event_json.clone(),
-            }),
-        };
-        let text = serde_json::to_string(&msg).map_err(|e| Error::RustError(e.to_string()))?;
-        if text.len() <= store::QUEUE_MESSAGE_MAX {
-            // A failed send is an Err: 503, and the vendor retries.
-            env.queue(store::QUEUE_BINDING)?.send(text).await?;
-            log.outcome = "accepted".into();
-            return json_resp(200, &json!({"code": 0, "message": "ok", "id": event.id}));
-        }
+    if !req.pull && !req.admit.dests.is_empty() && text.len() <= store::QUEUE_MESSAGE_MAX {
+        // A failed send is an Err: 503, and the vendor retries.
+        env.queue(store::QUEUE_BINDING)?.send(text).await?;
+        log.outcome = "accepted".into();
+        return json_resp(200, &json!({"code": 0, "message": "ok", "id": event.id}));
     }
-    let mut payload = serde_json::to_string(&meta).map_err(|e| Error::RustError(e.to_string()))?;
-    payload.push('\n');
-    payload.push_str(&event_json);
-    let outcome: Value = store_call(env, &source.name, "/ingest", &payload).await?;
+    let outcome: Value = store_call(env, &source.name, "/ingest", &text).await?;
     let outcome = outcome["outcome"]
         .as_str()
         .unwrap_or("unavailable")
@@ -583,11 +569,10 @@ async fn admin(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Result<
                 if !replay {
                     let mut v: Value = store_call(env, s, "/get", &body).await?;
                     if v["found"] == true {
-                        let mut one = [v["event"].take()];
+                        let mut event = v["event"].take();
                         if cfg.source(s).is_some_and(|c| c.pull.is_some()) {
-                            pull::add_pull_status(env, s, &mut one).await?;
+                            pull::add_pull_status(env, s, std::slice::from_mut(&mut event)).await?;
                         }
-                        let [event] = one;
                         return json_resp(200, &event);
                     }
                     continue;

@@ -30,7 +30,7 @@ use serde_json::{json, Map, Value};
 use worker::*;
 
 use crate::config::{PULL_RETENTION_DEFAULT_S, PULL_VISIBILITY_DEFAULT_S};
-use crate::store::{parse, IngestMeta, Sql};
+use crate::store::{parse, IngestReq, Sql};
 use crate::Log;
 
 /// Durable Object binding name (wrangler.toml).
@@ -235,8 +235,7 @@ impl PullQueue {
 
     /// Stores a new event (idempotent by event id) and wakes the parked pulls.
     async fn push(&self, body: &str) -> Result<String> {
-        let (meta_line, event) = body.split_once('\n').unwrap_or((body, ""));
-        let meta: IngestMeta = parse(meta_line)?;
+        let meta: IngestReq = parse(body)?;
         let now = now_ms();
         self.remember_source(&meta.source)?;
         self.exec(
@@ -244,10 +243,10 @@ impl PullQueue {
              VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             vec![
                 meta.id.as_str().into(),
-                meta.event_type.as_str().into(),
-                meta.vendor_type.as_str().into(),
+                meta.admit.event_type.as_str().into(),
+                meta.admit.vendor_type.as_str().into(),
                 now.into(),
-                event.into(),
+                meta.admit.event.as_str().into(),
             ],
         )?;
         // Wake the longest-parked pull: it re-claims from storage (taking every visible event

@@ -93,26 +93,24 @@ pub struct Admit {
     pub dests: Vec<String>,
     /// When the edge received the callback (Unix ms).
     pub received_at: i64,
-    /// Unique per accepted callback: tells a retry of this message (same nonce) from a
-    /// vendor retry of the same event (another message, another nonce).
+    /// Unique per accepted callback, stored with the event: tells a retry of this message
+    /// (same nonce) from a vendor retry of the same event (another message, another nonce).
     pub nonce: String,
     /// The normalized event JSON.
     pub event: String,
 }
 
-/// Metadata line of an `ingest` call.
+/// An accepted callback, serialized once by the edge: the body of an `ingest` call (handed on
+/// as is to the `PullQueue`'s `push`) and, for a push-only event, the queue message itself —
+/// it is a [`QueueMsg`] with `pull` added, which the consumer ignores.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct IngestMeta {
+pub struct IngestReq {
     pub source: String,
     pub id: String,
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub vendor_type: String,
-    pub subject: Option<String>,
-    pub dests: Vec<String>,
     /// Whether the event also goes to the source's `PullQueue` (pull delivery).
     #[serde(default)]
     pub pull: bool,
+    pub admit: Admit,
 }
 
 /// A destination the consumer should POST to now.
@@ -287,6 +285,15 @@ pub(crate) trait Sql {
         self.sql().exec(q, Some(b))
     }
 
+    /// Runs one statement and reads its first row, if any.
+    fn first<T: for<'de> Deserialize<'de>>(
+        &self,
+        q: &str,
+        b: Vec<SqlStorageValue>,
+    ) -> Result<Option<T>> {
+        Ok(self.rows(q, b)?.into_iter().next())
+    }
+
     /// Runs one statement and reads every row.
     fn rows<T: for<'de> Deserialize<'de>>(
         &self,
@@ -342,25 +349,15 @@ impl EventStore {
     /// concurrent duplicate gets `in_progress` (not a 200 that a failed send would turn into a
     /// lost event). If the send fails the row is removed.
     async fn ingest(&self, body: &str) -> Result<Value> {
-        let (meta_line, event) = body.split_once('\n').unwrap_or((body, ""));
-        let meta: IngestMeta = parse(meta_line)?;
+        let meta: IngestReq = parse(body)?;
         if self.enqueuing.borrow().contains(&meta.id) {
             return Ok(json!({"outcome": "in_progress"}));
         }
-        let admit = Admit {
-            event_type: meta.event_type.clone(),
-            vendor_type: meta.vendor_type.clone(),
-            subject: meta.subject.clone(),
-            dests: meta.dests.clone(),
-            received_at: now_ms(),
-            nonce: String::new(),
-            event: event.into(),
-        };
-        if !self.insert_event(&meta.id, &admit, None)? {
+        if !self.insert_event(&meta.id, &meta.admit)? {
             self.count_duplicate(&meta.id)?;
             return Ok(json!({"outcome": "duplicate"}));
         }
-        if meta.dests.is_empty() && !meta.pull {
+        if meta.admit.dests.is_empty() && !meta.pull {
             self.ensure_alarm(&meta.source).await;
             return Ok(json!({"outcome": "accepted"}));
         }
@@ -373,7 +370,7 @@ impl EventStore {
         if meta.pull {
             sent = crate::pull::push(&self.env, &meta.source, body).await;
         }
-        if sent.is_ok() && !meta.dests.is_empty() {
+        if sent.is_ok() && !meta.admit.dests.is_empty() {
             sent = self.enqueue(&meta.source, &meta.id).await;
         }
         self.enqueuing.borrow_mut().remove(&meta.id);
@@ -394,9 +391,9 @@ impl EventStore {
         }
     }
 
-    /// Stores a new event with its pending deliveries; `false` if its id is already stored.
-    /// `admitted_by` is the nonce of the queue message that carried it (None: stored at ingest).
-    fn insert_event(&self, id: &str, a: &Admit, admitted_by: Option<&str>) -> Result<bool> {
+    /// Stores a new event with its pending deliveries (and its nonce as `admitted_by`);
+    /// `false` if its id is already stored.
+    fn insert_event(&self, id: &str, a: &Admit) -> Result<bool> {
         let state = if a.dests.is_empty() {
             "delivered"
         } else {
@@ -414,7 +411,7 @@ impl EventStore {
                 now_ms().into(),
                 state.into(),
                 a.event.as_str().into(),
-                admitted_by.map(str::to_owned).into(),
+                a.nonce.as_str().into(),
             ],
         )?;
         if inserted.is_empty() {
@@ -442,20 +439,19 @@ impl EventStore {
     /// message); `false` for a vendor retry of an event stored by another message or at
     /// ingest, which is counted as a duplicate.
     fn admit(&self, id: &str, a: &Admit) -> Result<bool> {
-        if self.insert_event(id, a, Some(&a.nonce))? {
+        if self.insert_event(id, a)? {
             return Ok(true);
         }
         #[derive(Deserialize)]
         struct Owner {
             admitted_by: Option<String>,
         }
-        let owner: Vec<Owner> = self.rows(
+        let owner: Option<Owner> = self.first(
             "SELECT admitted_by FROM events WHERE id = ?",
             vec![id.into()],
         )?;
         if owner
-            .first()
-            .and_then(|o| o.admitted_by.as_deref())
+            .and_then(|o| o.admitted_by)
             .is_some_and(|n| n == a.nonce)
         {
             return Ok(true);
@@ -531,8 +527,7 @@ impl EventStore {
         struct Body {
             body: String,
         }
-        let b: Vec<Body> = self.rows("SELECT body FROM events WHERE id = ?", vec![id.into()])?;
-        match b.into_iter().next() {
+        match self.first::<Body>("SELECT body FROM events WHERE id = ?", vec![id.into()])? {
             Some(b) => Ok(Claim::Deliver {
                 event: Some(b.body),
                 dests: due,
@@ -973,5 +968,35 @@ impl EventStore {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ingest_request_reads_as_the_queue_message_carrying_its_event() {
+        let req = IngestReq {
+            source: "s".into(),
+            id: "evt_1".into(),
+            pull: false,
+            admit: Admit {
+                event_type: "media.upload.completed".into(),
+                vendor_type: "NewFileUpload".into(),
+                subject: Some("f1".into()),
+                dests: vec!["https://origin.example.com/h".into()],
+                received_at: 1,
+                nonce: "n1".into(),
+                event: r#"{"id":"evt_1"}"#.into(),
+            },
+        };
+        let text = serde_json::to_string(&req).unwrap();
+        let msg: QueueMsg = serde_json::from_str(&text).unwrap();
+        assert_eq!((msg.source.as_str(), msg.id.as_str()), ("s", "evt_1"));
+        let admit = msg.admit.unwrap();
+        assert_eq!(admit.nonce, "n1");
+        assert_eq!(admit.event, r#"{"id":"evt_1"}"#);
+        assert_eq!(admit.dests, req.admit.dests);
     }
 }
