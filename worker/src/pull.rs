@@ -516,8 +516,8 @@ async fn call(env: &Env, source: &str, op: &str, body: String) -> Result<String>
     Ok(text)
 }
 
-/// Called by the `EventStore` for a new event of a pull source (`body`: the ingest body,
-/// metadata line + event). `Ok` only once the event is stored in the `PullQueue`.
+/// Called by the `EventStore` for a new event of a pull source (`body`: the ingest body, an
+/// [`IngestReq`] as JSON). `Ok` only once the event is stored in the `PullQueue`.
 pub(crate) async fn push(env: &Env, source: &str, body: &str) -> Result<()> {
     let out = call(env, source, "/push", body.to_string()).await?;
     if out.contains(r#""outcome":"stored""#) {

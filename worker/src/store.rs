@@ -6,7 +6,7 @@
 //! and serves the admin API's reads and replays.
 //!
 //! Internal protocol: the worker POSTs to `https://event-store/<op>`; the body is JSON
-//! (for `ingest`: one line of JSON metadata, a newline, then the normalized event JSON).
+//! (for `ingest`: an [`IngestReq`], the same JSON a push-only event's queue message carries).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
