@@ -5,7 +5,7 @@
 #   3. node --test wasm-pack-tests/test/: require/import of the packed package, TypeScript,
 #      standardwebhooks/svix interop, every shared vector through the JS API, publint, attw,
 #      and the demo page in headless Chromium driven by playwright-core.
-# Exits non-zero on any failure. Needs ../shared/vectors (or MEDIAHOOK_VECTORS).
+# Exits non-zero on any failure. Reads testdata/vectors (or MEDIAHOOK_VECTORS).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ export PATH="$(dirname "$WASM_OPT_BIN"):$PATH"   # wasm-opt for wasm-pack = bina
 
 log() { printf '\n[test-wasm] %s\n' "$*" >&2; }
 
-vectors=${MEDIAHOOK_VECTORS:-$top/../shared/vectors}
+vectors=${MEDIAHOOK_VECTORS:-$top/testdata/vectors}
 if [ ! -d "$vectors" ]; then
   echo "[test-wasm] shared vectors not found at $vectors (set MEDIAHOOK_VECTORS)" >&2
   exit 1

@@ -7,16 +7,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-export MEDIAHOOK_VECTORS="${MEDIAHOOK_VECTORS:-$ROOT/../shared/vectors}"
-export MEDIAHOOK_SEEDS="${MEDIAHOOK_SEEDS:-$ROOT/../shared/seeds}"
+export MEDIAHOOK_VECTORS="${MEDIAHOOK_VECTORS:-$ROOT/testdata/vectors}"
+export MEDIAHOOK_SEEDS="${MEDIAHOOK_SEEDS:-$ROOT/testdata/seeds}"
+export MEDIAHOOK_CASES="${MEDIAHOOK_CASES:-$ROOT/testdata/cases}"
 export CARGO_TERM_COLOR=never
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
 if [ ! -d "$MEDIAHOOK_VECTORS" ]; then
-  echo "error: signature vectors not found at $MEDIAHOOK_VECTORS (expected ../shared beside the checkout)" >&2
+  echo "error: signature vectors not found at $MEDIAHOOK_VECTORS (testdata/ is part of the repository)" >&2
   exit 1
 fi
+
+# testdata/ holds copies of the project's shared vectors, cases and vendor documents, so a
+# clone runs on its own. When ../shared is beside the checkout, say whether the copies differ.
+shared_sync() {
+  local kind f stale=0
+  [ -d "$ROOT/../shared" ] || { echo "[testdata] no ../shared beside the checkout: using the repository's copies"; return 0; }
+  for kind in vectors cases seeds; do
+    [ -d "$ROOT/../shared/$kind" ] || continue
+    for f in "$ROOT/../shared/$kind"/*; do
+      cmp -s "$f" "$ROOT/testdata/$kind/$(basename "$f")" || { echo "[testdata] differs from ../shared: $kind/$(basename "$f")"; stale=1; }
+    done
+    for f in "$ROOT/testdata/$kind"/*; do
+      [ -e "$ROOT/../shared/$kind/$(basename "$f")" ] || echo "[testdata] only in the repository (ours): $kind/$(basename "$f")"
+    done
+  done
+  if [ $stale = 0 ]; then echo "[testdata] copies match ../shared"; else echo "[testdata] copy them with: cp ../shared/{vectors,cases,seeds}/* into testdata/ (tests use the repository's copies)"; fi
+}
+shared_sync
 
 part_core() {
   . scripts/tools.sh core

@@ -2,7 +2,7 @@
 //!
 //! A browser cannot read files at run time, so `tests/vectors.rs` embeds every
 //! `shared/vectors/*.json` with `include_str!`. This script copies the folder
-//! (`$MEDIAHOOK_VECTORS`, else `../../../shared/vectors` relative to this crate) into
+//! (`$MEDIAHOOK_VECTORS`, else `../../testdata/vectors` relative to this crate) into
 //! `$OUT_DIR/vectors` and exports its path as `MEDIAHOOK_VECTORS_DIR`.
 //!
 //! The library itself does not need the vectors: when the folder is missing the build
@@ -16,7 +16,7 @@ fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let src = match env::var_os("MEDIAHOOK_VECTORS") {
         Some(p) => PathBuf::from(p),
-        None => manifest.join("../../../shared/vectors"),
+        None => manifest.join("../../testdata/vectors"),
     };
     println!("cargo:rerun-if-changed={}", src.display());
     let Ok(entries) = fs::read_dir(&src) else {

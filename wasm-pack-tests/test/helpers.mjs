@@ -14,7 +14,7 @@ export const testsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoDir = resolve(testsDir, '..');
 export const vectorsDir = process.env.MEDIAHOOK_VECTORS
   ? resolve(process.env.MEDIAHOOK_VECTORS)
-  : resolve(repoDir, '..', 'shared', 'vectors');
+  : resolve(repoDir, 'testdata', 'vectors');
 
 let project;
 

@@ -1,4 +1,4 @@
-// Every case of ../shared/vectors/*.json through the public JS API of the packed package,
+// Every case of testdata/vectors/*.json through the public JS API of the packed package,
 // via require() and import(), with string and Uint8Array bodies, plain-object and Headers headers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
-export const vectorsDir = path.resolve(repoRoot, '../shared/vectors');
+export const vectorsDir = path.resolve(repoRoot, 'testdata/vectors');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -184,7 +184,7 @@ describe('ingest and delivery', () => {
 });
 
 describe('shared vectors over HTTP', () => {
-  test(`every case of ../shared/vectors maps to the right status and code (${vectors.length} cases)`, async () => {
+  test(`every case of testdata/vectors maps to the right status and code (${vectors.length} cases)`, async () => {
     assert.ok(vectors.length >= 30);
     for (const c of vectors) {
       const r = await post(worker.base, c.source, { body: c.body, headers: c.headers ?? {} });

@@ -1,5 +1,5 @@
 //! Typed events and the normalized envelope (SPEC §3), including the event examples of the
-//! vendor documents in `../shared/seeds/`.
+//! vendor documents in `testdata/seeds/` (copies of the project's shared folder).
 
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ const NOW_MS: i64 = 1_732_269_700_000;
 fn seeds_dir() -> PathBuf {
     match std::env::var_os("MEDIAHOOK_SEEDS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/seeds"),
     }
 }
 

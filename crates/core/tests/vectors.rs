@@ -1,4 +1,4 @@
-//! Every case of `../shared/vectors/*.json` through the core API, one row per case.
+//! Every case of `testdata/vectors/*.json` through the core API, one row per case.
 //!
 //! The folder is read at test time (`MEDIAHOOK_VECTORS` overrides its path); a missing
 //! folder fails the test rather than skipping it.
@@ -13,7 +13,7 @@ use serde_json::Value;
 fn vectors_dir() -> PathBuf {
     match std::env::var_os("MEDIAHOOK_VECTORS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors"),
     }
 }
 
