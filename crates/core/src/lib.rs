@@ -33,6 +33,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod baidu;
+pub mod byteplus;
 pub mod error;
 pub mod event;
 mod hex;
