@@ -121,8 +121,8 @@ vector_test!(byteplus_live_vectors, "byteplus_live.json", |c| {
     )
 });
 
-/// The BytePlus vectors through a Volcengine source with both per-source overrides
-/// (`sign_order = time_first`, `timestamp = sent`, window 300 s): the same outcomes.
+// The BytePlus vectors through a Volcengine source with both per-source overrides
+// (`sign_order = time_first`, `timestamp = sent`, window 300 s): the same outcomes.
 vector_test!(
     byteplus_vectors_via_volcengine_overrides,
     "byteplus_live.json",
