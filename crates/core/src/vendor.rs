@@ -19,7 +19,7 @@
 //!    `tests/vectors.rs`; real-world callbacks as `testdata/cases/*.json` (run by
 //!    `tests/cases.rs` with no code change); the registry tests in `tests/registry.rs`
 //!    check every registered vendor's samples and info automatically.
-//! 3. **One registration line** in [`register_vendors!`] below:
+//! 3. **One registration line** in `register_vendors!` (the table at the end of this file):
 //!    `MyVendor = "my_vendor" => crate::my_vendor::SCHEME,`.
 //! 4. **Docs**: a row in the README's vendor table and its page under `docs/`.
 
@@ -178,7 +178,7 @@ impl VendorInfo {
 }
 
 /// Everything mediahook needs from one vendor. Implemented by one `static SCHEME` per vendor
-/// module and registered once in [`register_vendors!`].
+/// module and registered once in the `register_vendors!` table of this module.
 ///
 /// Every method must be total: any input gives a value or a typed error, never a panic.
 pub trait VendorScheme: Sync {
