@@ -6,7 +6,8 @@
 //!   `expect` (`ok` or an error kind). A case with `"key": null` goes through
 //!   `accept_unsigned` (a source without a key).
 //! * `normalize` — `parse_callback(vendor, body).normalize(..)` gives `expect.vendor_type`
-//!   and `expect.subject` (`null` = none), and `expect.type` when the case gives one; when the
+//!   and `expect.subject` (`null` = none), and `expect.type` / `expect.id` /
+//!   `expect.timestamp` when the case gives them; when the
 //!   case has a key, the body must also verify at `now_ms` and normalize the same way.
 //! * `config` — a delivery rule of the vendor: `expect.success_status` and
 //!   `expect.vendor_timeout_ms` must match the vendor's registered reply contract, and no
@@ -150,6 +151,11 @@ fn run(c: &Value) -> Result<(), String> {
             if let Some(t) = expect["type"].as_str() {
                 if n.event_type != t {
                     return Err(format!("type: expected {t}, got {}", n.event_type));
+                }
+            }
+            if let Some(id) = expect["id"].as_str() {
+                if n.id != id {
+                    return Err(format!("id: expected {id}, got {}", n.id));
                 }
             }
             if let Some(ts) = expect["timestamp"].as_str() {

@@ -162,9 +162,15 @@ impl BaiduEvent {
 /// Longest `eventId` used as the event id as is.
 pub const MAX_EVENT_ID_LEN: usize = 128;
 
-/// `eventId` as a string (a JSON number is accepted and written in decimal).
+/// `eventId` (the older notification shape: `messageId`) as a string (a JSON number is
+/// accepted and written in decimal).
 pub(crate) fn raw_event_id(obj: &Object) -> Option<String> {
-    match obj.get("eventId")? {
+    let field = if super::is_legacy_notification(obj) {
+        "messageId"
+    } else {
+        "eventId"
+    };
+    match obj.get(field)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(alloc::format!("{n}")),
         _ => None,
@@ -195,6 +201,9 @@ fn media_id(o: &Object) -> Option<&str> {
 /// `*TaskInfo.mediaBasicInfo.mediaId` — fetch —, `*TaskInfo.output.mediaId`). A `taskId` is
 /// never the subject: a failed fetch that produced no media has none.
 pub(crate) fn subject(obj: &Object) -> Option<String> {
+    if let Some(message) = super::legacy_message(obj) {
+        return media_id(&message).map(String::from);
+    }
     let p = payload(obj)?;
     if let Some(id) = media_id(p) {
         return Some(id.into());
@@ -211,8 +220,16 @@ pub(crate) fn subject(obj: &Object) -> Option<String> {
         .map(String::from)
 }
 
-/// `eventTime`, when it is an RFC 3339 date-time.
+/// `eventTime`, when it is an RFC 3339 date-time; for the older notification shape the
+/// parsed `messageBody`'s `publishTime`, else `finishTime`, else `createTime`.
 pub(crate) fn event_time(obj: &Object) -> Option<String> {
+    if let Some(message) = super::legacy_message(obj) {
+        return ["publishTime", "finishTime", "createTime"]
+            .iter()
+            .filter_map(|k| message.get(*k).and_then(Value::as_str))
+            .find(|s| crate::time::is_rfc3339(s))
+            .map(String::from);
+    }
     obj.get("eventTime")
         .and_then(Value::as_str)
         .filter(|s| crate::time::is_rfc3339(s))

@@ -73,6 +73,11 @@ static INFO: VendorInfo = VendorInfo {
             body: r#"{"eventId":"evt-g7h8j9k0l1z2x3c4","eventType":"VIDEO_GENERATE_COMPLETE","eventTime":"2025-06-15T16:10:00Z","videoGenerateCompleteEvent":{"taskId":"tsk-v1b2n3m4q5w6e7r8","status":"SUCCESS","mediaId":"mda-t1y2u3i4o5p6a7s8"}}"#,
             source: "Baidu VOD 事件回调 event list (VIDEO_GENERATE_COMPLETE)",
         },
+        Sample {
+            vendor_type: "notification",
+            body: r#"{"messageId":"319519d9-722c-44ea-a352-3ea88fc2696c","messageBody":"{\"mediaId\":\"mda-hdnrx2nnwx45w0wf\",\"status\":\"PUBLISHED\",\"attributes\":{\"title\":\"vod_test.mp4\",\"description\":\"\",\"sourceExtension\":\"mp4\"},\"meta\":{\"sourceSizeInBytes\":6408195,\"durationInSeconds\":25,\"sizeInBytes\":8286486},\"publishTime\":\"2017-04-13T07:45:36Z\",\"createTime\":\"2017-04-13T07:45:12Z\",\"playableUrlList\":[{\"transcodingPresetName\":\"test_1\",\"url\":\"http://gcikci7rzd3nstav8xw.exp.bcevod.com/mda-hdnrx2nnwx45w0wf/test1/mda-hdnrx2nnwx45w0wf.mp4\",\"meta\":{\"sizeInBytes\":626688,\"durationInSeconds\":25,\"bitRateInBps\":199680,\"frameRate\":30.0,\"widthInPixel\":320,\"heightInPixel\":180}}],\"thumbnailList\":[\"http://gcikci7rzd3nstav8xw.exp.bcevod.com/mda-hdnrx2nnwx45w0wf/mda-hdnrx2nnwx45w0wf.jpg\"],\"transcodingPresetGroupName\":\"test\"}","notification":"notification_test","server":"vod.baidubce.com","subscriptionName":"ntf-hdnrd5t443umxk2d","version":"v0.1","signature":"vod"}"#,
+            source: "Baidu VOD older notification interface, v0.1 (https://cloud.baidu.com/doc/VOD/s/Ijwvyd60g)",
+        },
     ],
     config_fields: &[
         ConfigField { path: "callbackUrl", description: "http(s) URL Baidu posts to: this source's mediahook URL (enter the same in the source's callback_url)" },

@@ -125,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn a_pulled_event_hashes_like_its_push_form() {
+        let push = br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+        let pulled = br#"{"EventHandle":"EventHandle.9","EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+        let id = |b: &[u8]| {
+            crate::verify::parse_callback(crate::Vendor::TencentVod, b)
+                .unwrap()
+                .normalize("s", 0)
+                .id
+        };
+        assert_eq!(id(push), id(pulled));
+        let other = br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["2"]}}"#;
+        assert_ne!(id(push), id(other));
+    }
+
+    #[test]
     fn wrong_types_are_malformed() {
         let b = br#"{"Sign":5,"T":1}"#;
         assert_eq!(verify(b, "k", 0), Err(VerifyError::Malformed));
