@@ -40,6 +40,7 @@ pub mod json;
 mod signing;
 pub mod standard_webhooks;
 pub mod tencent;
+pub mod tencent_live;
 pub mod time;
 pub mod url_policy;
 pub mod validation;
