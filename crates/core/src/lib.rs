@@ -32,6 +32,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod aliyun;
 pub mod baidu;
 pub mod error;
 pub mod event;

@@ -237,7 +237,7 @@ pub fn validate_action(
         match obj.get("TemplateId") {
             None | Some(Value::Null) => e.missing("TemplateId"),
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                if !n.as_i64().is_some_and(|v| v > 0) {
+                if n.as_i64().is_none_or(|v| v <= 0) {
                     e.value(
                         "TemplateId",
                         String::from("TemplateId must be a positive integer"),
@@ -252,9 +252,7 @@ pub fn validate_action(
     for field in FIELDS {
         match field {
             "TemplateName" => match string_field(obj, field, &mut e) {
-                None if !modify && !obj.get(field).is_some_and(|v| !v.is_null()) => {
-                    e.missing(field)
-                }
+                None if !modify && obj.get(field).is_none_or(Value::is_null) => e.missing(field),
                 Some("") => e.value(field, String::from("TemplateName must not be empty")),
                 Some(s) => check_text(field, s, TEMPLATE_NAME_MAX_BYTES, &mut e),
                 None => {}

@@ -34,16 +34,6 @@ pub(crate) fn string_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
     })
 }
 
-/// A boolean from a JSON boolean or `"true"`/`"false"`.
-pub(crate) fn bool_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Bool(b) => Some(b),
-        Value::String(s) if s == "true" => Some(true),
-        Value::String(s) if s == "false" => Some(false),
-        _ => None,
-    })
-}
-
 /// A list from a JSON array (items kept as sent), else `None`.
 pub(crate) fn array_opt<'de, D: Deserializer<'de>>(
     d: D,
@@ -76,19 +66,17 @@ mod tests {
         f: Option<f64>,
         #[serde(deserialize_with = "string_opt")]
         s: Option<String>,
-        #[serde(deserialize_with = "bool_opt")]
-        b: Option<bool>,
     }
 
     #[test]
     fn either_form_or_none() {
-        let t: T = serde_json::from_value(json!({"i":"-12","f":"60.2","s":7,"b":"true"})).unwrap();
+        let t: T = serde_json::from_value(json!({"i":"-12","f":"60.2","s":7})).unwrap();
         assert_eq!(
-            (t.i, t.f, t.s.as_deref(), t.b),
-            (Some(-12), Some(60.2), Some("7"), Some(true))
+            (t.i, t.f, t.s.as_deref()),
+            (Some(-12), Some(60.2), Some("7"))
         );
-        let t: T = serde_json::from_value(json!({"i":1.5,"f":[1],"s":{},"b":1})).unwrap();
-        assert_eq!((t.i, t.f, t.s, t.b), (None, None, None, None));
+        let t: T = serde_json::from_value(json!({"i":1.5,"f":[1],"s":{}})).unwrap();
+        assert_eq!((t.i, t.f, t.s), (None, None, None));
         let t: T = serde_json::from_value(json!({"i":"NaN","f":"inf"})).unwrap();
         assert_eq!((t.i, t.f), (None, None));
         let t: T = serde_json::from_value(json!({})).unwrap();
