@@ -34,6 +34,7 @@ extern crate std;
 
 pub mod aliyun;
 pub mod baidu;
+pub mod byteplus;
 pub mod error;
 pub mod event;
 mod hex;

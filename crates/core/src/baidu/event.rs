@@ -183,13 +183,31 @@ pub(crate) fn event_id(obj: &Object) -> Option<String> {
     })
 }
 
-/// The main resource: the payload's `mediaId`, else its `taskId`.
+fn media_id(o: &Object) -> Option<&str> {
+    o.get("mediaId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// The main resource, where Baidu's SDK models keep the media id: the payload's `mediaId`
+/// (`MEDIA_UPLOAD_COMPLETE`, task events that produced media), else inside its task-info
+/// object (`*TaskInfo.mediaId` — transcode, thumbnail, analysis, regulation —,
+/// `*TaskInfo.mediaBasicInfo.mediaId` — fetch —, `*TaskInfo.output.mediaId`). A `taskId` is
+/// never the subject: a failed fetch that produced no media has none.
 pub(crate) fn subject(obj: &Object) -> Option<String> {
     let p = payload(obj)?;
-    ["mediaId", "taskId"]
-        .iter()
-        .filter_map(|k| p.get(*k).and_then(Value::as_str))
-        .find(|s| !s.is_empty())
+    if let Some(id) = media_id(p) {
+        return Some(id.into());
+    }
+    p.iter()
+        .filter(|(k, _)| k.ends_with("TaskInfo"))
+        .filter_map(|(_, v)| v.as_object())
+        .find_map(|info| {
+            let inner = |k: &str| info.get(k).and_then(Value::as_object).and_then(media_id);
+            media_id(info)
+                .or_else(|| inner("mediaBasicInfo"))
+                .or_else(|| inner("output"))
+        })
         .map(String::from)
 }
 
@@ -199,15 +217,4 @@ pub(crate) fn event_time(obj: &Object) -> Option<String> {
         .and_then(Value::as_str)
         .filter(|s| crate::time::is_rfc3339(s))
         .map(String::from)
-}
-
-/// Cross-vendor type names for the types whose meaning is shared.
-pub(crate) fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "MEDIA_UPLOAD_COMPLETE" => "media.upload.completed",
-        "MEDIA_FETCH_COMPLETE" => "media.pull.completed",
-        "MEDIA_TRANSCODE_COMPLETE" => "media.transcode.completed",
-        "VIDEO_GENERATE_COMPLETE" => "video.generate.completed",
-        _ => return None,
-    })
 }

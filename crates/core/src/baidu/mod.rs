@@ -9,6 +9,9 @@
 
 pub mod config;
 pub mod event;
+mod scheme;
+
+pub use scheme::SCHEME;
 
 use alloc::string::String;
 use hmac::{Hmac, Mac};
