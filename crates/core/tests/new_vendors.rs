@@ -238,3 +238,276 @@ fn aliyun_vector_bodies_are_typed() {
             .starts_with("2025-06-15T15:0"));
     }
 }
+
+mod public_api {
+    //! The same vectors through the registry: `verify_callback` → `normalize`, and
+    //! `sign_callback` producing callbacks that verify.
+    use super::*;
+    use mediahook_core::verify::{
+        parse_callback, sign_callback, verify_callback, Request, SourceKey,
+    };
+    use mediahook_core::Vendor;
+
+    #[test]
+    fn wire_names_and_registration() {
+        assert_eq!("tencent_live".parse::<Vendor>(), Ok(Vendor::TencentLive));
+        assert_eq!("aliyun_vod".parse::<Vendor>(), Ok(Vendor::AliyunVod));
+        assert_eq!(
+            serde_json::to_string(&Vendor::AliyunVod).unwrap(),
+            "\"aliyun_vod\""
+        );
+        assert!(Vendor::AliyunVod.info().requires_callback_url);
+        assert!(!Vendor::TencentLive.info().requires_callback_url);
+        assert!(!Vendor::TencentLive.info().signature.covers_body);
+        assert!(!Vendor::AliyunVod.info().signature.covers_body);
+    }
+
+    #[test]
+    fn tencent_live_vectors_normalize() {
+        for c in load("tencent_live.json")
+            .iter()
+            .filter(|c| c["expect"] == "ok")
+        {
+            let now_ms = c["now"].as_i64().unwrap() * 1000;
+            let cb = verify_callback(
+                Vendor::TencentLive,
+                &SourceKey::new(s(c, "key")),
+                &Request::new(s(c, "body").as_bytes()),
+                now_ms,
+            )
+            .unwrap();
+            let e = cb.normalize("live", now_ms);
+            assert_eq!(e.vendor, Vendor::TencentLive);
+            assert_eq!(
+                e.subject.as_deref(),
+                Some("push.example.com/live/room42"),
+                "{}",
+                s(c, "name")
+            );
+            assert!(e.data.get("sign").is_none() && e.data.get("t").is_none());
+            assert!(e.id.starts_with("evt_") && e.id.len() == 36);
+            match e.vendor_type.as_str() {
+                "1" => {
+                    assert_eq!(e.event_type, "live.stream.started");
+                    assert_eq!(e.timestamp, "2025-06-15T15:06:40Z");
+                }
+                "100" => {
+                    assert_eq!(e.event_type, "live.record.completed");
+                    assert_eq!(e.timestamp, "2025-06-15T15:11:40Z");
+                }
+                other => panic!("untested type {other}"),
+            }
+            // A retry re-signed later (new t) is the same event: same id.
+            let resigned = sign_callback(
+                Vendor::TencentLive,
+                &SourceKey::new("k2"),
+                s(c, "body").as_bytes(),
+                now_ms + 60_000,
+                "",
+                600,
+            )
+            .unwrap();
+            let again = verify_callback(
+                Vendor::TencentLive,
+                &SourceKey::new("k2"),
+                &Request::new(&resigned.body),
+                now_ms + 60_000,
+            )
+            .unwrap();
+            assert_eq!(again.normalize("live", 0).id, e.id);
+        }
+    }
+
+    #[test]
+    fn aliyun_vectors_normalize() {
+        for c in load("aliyun_vod.json")
+            .iter()
+            .filter(|c| c["expect"] == "ok")
+        {
+            let h = headers(c);
+            let key = SourceKey::new(s(c, "key")).with_callback_url(s(c, "callback_url"));
+            let now_ms = c["now"].as_i64().unwrap() * 1000;
+            let cb = verify_callback(
+                Vendor::AliyunVod,
+                &key,
+                &Request::new(s(c, "body").as_bytes()).with_headers(&h),
+                now_ms,
+            )
+            .unwrap();
+            let body: Value = serde_json::from_str(s(c, "body")).unwrap();
+            let e = cb.normalize("aliyun-prod", 0);
+            assert_eq!(
+                e.subject.as_deref(),
+                Some("a1b2c3d4e5f60718293a4b5c6d7e8f90")
+            );
+            assert_eq!(e.timestamp, body["EventTime"].as_str().unwrap());
+            assert_eq!(e.data, body);
+            let want = match e.vendor_type.as_str() {
+                "FileUploadComplete" => "media.upload.completed",
+                "TranscodeComplete" => "media.transcode.completed",
+                other => panic!("untested type {other}"),
+            };
+            assert_eq!(e.event_type, want);
+            // No vendor id: the content id, equal to the unverified parse's.
+            assert_eq!(
+                parse_callback(Vendor::AliyunVod, s(c, "body").as_bytes())
+                    .unwrap()
+                    .normalize("x", 1)
+                    .id,
+                e.id
+            );
+        }
+        // The second EventTime format and a type without a shared name.
+        let body = br#"{"EventTime":"2025-06-15T15:06:40:123Z","EventType":"ImageUploadComplete","ImageId":"img-1","Status":"success"}"#;
+        let e = parse_callback(Vendor::AliyunVod, body)
+            .unwrap()
+            .normalize("a", 0);
+        assert_eq!(
+            (
+                e.timestamp.as_str(),
+                e.event_type.as_str(),
+                e.subject.as_deref()
+            ),
+            (
+                "2025-06-15T15:06:40.123Z",
+                "aliyun_vod.ImageUploadComplete",
+                Some("img-1")
+            )
+        );
+    }
+
+    #[test]
+    fn sign_callback_makes_genuine_aliyun_callbacks() {
+        let url = "https://hooks.example.com/v1/hooks/aliyun-prod";
+        let key = SourceKey::new("AliAuthKey2024X").with_callback_url(url);
+        let body = br#"{"EventType":"FileUploadComplete","VideoId":"v"}"#;
+        let signed =
+            sign_callback(Vendor::AliyunVod, &key, body, 1_750_000_000_000, "", 0).unwrap();
+        assert_eq!(signed.body, body.to_vec());
+        let h: Vec<(&str, &str)> = signed
+            .headers
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        assert_eq!(
+            h,
+            vec![
+                ("X-VOD-TIMESTAMP", "1750000000"),
+                ("X-VOD-SIGNATURE", "2a2cfd0352017ad15d91f7eb171e7ed2")
+            ]
+        );
+        let req = Request::new(body).with_headers(&h);
+        assert!(verify_callback(Vendor::AliyunVod, &key, &req, 1_750_000_300_999).is_ok());
+        assert_eq!(
+            verify_callback(Vendor::AliyunVod, &key, &req, 1_750_000_301_000).unwrap_err(),
+            VerifyError::Expired
+        );
+        // A per-source window.
+        assert!(verify_callback(
+            Vendor::AliyunVod,
+            &key.clone().with_tolerance_seconds(600),
+            &req,
+            1_750_000_600_000
+        )
+        .is_ok());
+        // Without the configured URL the signature cannot match.
+        assert_eq!(
+            verify_callback(
+                Vendor::AliyunVod,
+                &SourceKey::new("AliAuthKey2024X"),
+                &req,
+                1_750_000_000_000
+            )
+            .unwrap_err(),
+            VerifyError::Mismatch
+        );
+        assert_eq!(
+            sign_callback(Vendor::AliyunVod, &key, b"[]", 0, "", 0).unwrap_err(),
+            VerifyError::MalformedPayload
+        );
+    }
+
+    #[test]
+    fn every_sample_signs_verifies_and_normalizes() {
+        for v in [Vendor::TencentLive, Vendor::AliyunVod] {
+            let info = v.info();
+            for t in info.event_types {
+                assert!(
+                    info.samples.iter().any(|s| s.vendor_type == t.vendor_type),
+                    "{v}: no sample for {}",
+                    t.vendor_type
+                );
+            }
+            let key = SourceKey::new("SampleKey1")
+                .with_callback_url("https://hooks.example.com/v1/hooks/s");
+            for sample in info.samples {
+                let signed =
+                    sign_callback(v, &key, sample.body.as_bytes(), 1_700_000_000_000, "", 600)
+                        .unwrap();
+                let h: Vec<(&str, &str)> = signed
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (*k, v.as_str()))
+                    .collect();
+                let e = verify_callback(
+                    v,
+                    &key,
+                    &Request::new(&signed.body).with_headers(&h),
+                    1_700_000_000_000,
+                )
+                .unwrap_or_else(|err| panic!("{v} {}: {err}", sample.vendor_type))
+                .normalize("s", 0);
+                assert_eq!(e.vendor_type, sample.vendor_type);
+                let body: Value = serde_json::from_str(sample.body).unwrap();
+                assert_eq!(
+                    e.data, body,
+                    "{v} {}: signature fields left in data",
+                    sample.vendor_type
+                );
+                // Moderation results (317) carry no time field: the receive time is used.
+                let has_time = !(v == Vendor::TencentLive && sample.vendor_type == "317");
+                assert_eq!(
+                    !e.timestamp.starts_with("1970"),
+                    has_time,
+                    "{v} {}: event time {}",
+                    sample.vendor_type,
+                    e.timestamp
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn config_validation_through_the_registry() {
+        use mediahook_core::url_policy::UrlPolicy;
+        let p = UrlPolicy::default();
+        let ok = serde_json::json!({"TemplateName": "t", "StreamBeginNotifyUrl": "https://hooks.example.com/v1/hooks/live", "CallbackKey": "k"});
+        assert!(Vendor::TencentLive
+            .scheme()
+            .validate_config(&ok, None, &p, "r")
+            .is_ok());
+        let bad =
+            Vendor::TencentLive
+                .scheme()
+                .validate_config(&serde_json::json!({}), None, &p, "r");
+        assert_eq!(bad.errors[0].code, "MissingParameter");
+        let ok = serde_json::json!({"CallbackType": "HTTP", "CallbackURL": "https://hooks.example.com/v1/hooks/a", "AuthSwitch": "on", "AuthKey": "AliAuthKey2024X"});
+        assert!(Vendor::AliyunVod
+            .scheme()
+            .validate_config(&ok, None, &p, "r")
+            .is_ok());
+        let bad = Vendor::AliyunVod.scheme().validate_config(
+            &serde_json::json!({"AuthKey": "weak"}),
+            None,
+            &p,
+            "r",
+        );
+        assert_eq!(
+            bad.errors
+                .iter()
+                .map(|e| e.code.as_str())
+                .collect::<Vec<_>>(),
+            vec!["MissingParameter", "InvalidParameter"]
+        );
+    }
+}

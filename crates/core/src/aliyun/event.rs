@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::json::Object;
 use crate::tencent::event::MapRef;
 use crate::tencent_live::lenient::{array_opt, f64_opt, i64_opt, string_opt};
+use crate::vendor::EventTypeName;
 
 /// The fields every event has (Alibaba doc 55627): which video, whether the job succeeded,
 /// the caller's pass-through string.
@@ -347,16 +348,26 @@ pub fn event_time(obj: &Object) -> Option<String> {
     crate::time::is_rfc3339(&fixed).then_some(fixed)
 }
 
-/// Cross-vendor type names (SPEC §7.2).
-pub fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "FileUploadComplete" => "media.upload.completed",
-        "TranscodeComplete" => "media.transcode.completed",
-        "UploadByURLComplete" => "media.pull.completed",
-        "DeleteMediaComplete" => "media.deleted",
-        _ => return None,
-    })
-}
+/// The types whose meaning is shared across vendors (SPEC §7.2); every other type
+/// normalizes to `aliyun_vod.<EventType>`.
+pub const EVENT_TYPES: &[EventTypeName] = &[
+    EventTypeName {
+        vendor_type: "FileUploadComplete",
+        shared: "media.upload.completed",
+    },
+    EventTypeName {
+        vendor_type: "TranscodeComplete",
+        shared: "media.transcode.completed",
+    },
+    EventTypeName {
+        vendor_type: "UploadByURLComplete",
+        shared: "media.pull.completed",
+    },
+    EventTypeName {
+        vendor_type: "DeleteMediaComplete",
+        shared: "media.deleted",
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -473,22 +484,23 @@ mod tests {
 
     #[test]
     fn shared_type_names() {
+        let info = crate::Vendor::AliyunVod.info();
         assert_eq!(
-            normalized_type("FileUploadComplete"),
+            info.shared_type("FileUploadComplete"),
             Some("media.upload.completed")
         );
         assert_eq!(
-            normalized_type("TranscodeComplete"),
+            info.shared_type("TranscodeComplete"),
             Some("media.transcode.completed")
         );
         assert_eq!(
-            normalized_type("UploadByURLComplete"),
+            info.shared_type("UploadByURLComplete"),
             Some("media.pull.completed")
         );
         assert_eq!(
-            normalized_type("DeleteMediaComplete"),
+            info.shared_type("DeleteMediaComplete"),
             Some("media.deleted")
         );
-        assert_eq!(normalized_type("StreamTranscodeComplete"), None);
+        assert_eq!(info.shared_type("StreamTranscodeComplete"), None);
     }
 }

@@ -11,10 +11,14 @@
 //!   constant time; the timestamp must be within ±`tolerance_seconds` (default 300, the
 //!   doc's own example window) of now.
 //! * [`config`] validates `SetMessageCallback`; [`event`] has the typed events and the
-//!   normalization rules (both `EventTime` formats).
+//!   normalization rules (both `EventTime` formats); [`SCHEME`] registers the vendor
+//!   (`aliyun_vod`) in [`crate::vendor`].
 
 pub mod config;
 pub mod event;
+mod scheme;
+
+pub use scheme::SCHEME;
 
 use alloc::string::String;
 use serde_json::Value;

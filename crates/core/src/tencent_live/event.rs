@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::lenient::{array_opt, i64_opt, string_opt};
 use crate::json::Object;
 use crate::tencent::event::MapRef;
+use crate::vendor::EventTypeName;
 
 /// `event_type` 1: stream push started.
 pub const STREAM_BEGIN: i64 = 1;
@@ -335,17 +336,30 @@ pub fn event_time(obj: &Object) -> Option<String> {
         .map(crate::time::rfc3339_from_unix)
 }
 
-/// Cross-vendor type names (SPEC §7.1) for a decimal `event_type`.
-pub fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "1" => "live.stream.started",
-        "0" => "live.stream.ended",
-        "100" => "live.record.completed",
-        "200" => "live.snapshot.created",
-        "317" => "live.snapshot.audited",
-        _ => return None,
-    })
-}
+/// The types whose meaning is shared across vendors (SPEC §7.1), by decimal `event_type`;
+/// every other type normalizes to `tencent_live.<n>`.
+pub const EVENT_TYPES: &[EventTypeName] = &[
+    EventTypeName {
+        vendor_type: "1",
+        shared: "live.stream.started",
+    },
+    EventTypeName {
+        vendor_type: "0",
+        shared: "live.stream.ended",
+    },
+    EventTypeName {
+        vendor_type: "100",
+        shared: "live.record.completed",
+    },
+    EventTypeName {
+        vendor_type: "200",
+        shared: "live.snapshot.created",
+    },
+    EventTypeName {
+        vendor_type: "317",
+        shared: "live.snapshot.audited",
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -427,11 +441,12 @@ mod tests {
 
     #[test]
     fn shared_type_names() {
-        assert_eq!(normalized_type("1"), Some("live.stream.started"));
-        assert_eq!(normalized_type("0"), Some("live.stream.ended"));
-        assert_eq!(normalized_type("100"), Some("live.record.completed"));
-        assert_eq!(normalized_type("200"), Some("live.snapshot.created"));
-        assert_eq!(normalized_type("317"), Some("live.snapshot.audited"));
-        assert_eq!(normalized_type("332"), None);
+        let info = crate::Vendor::TencentLive.info();
+        assert_eq!(info.shared_type("1"), Some("live.stream.started"));
+        assert_eq!(info.shared_type("0"), Some("live.stream.ended"));
+        assert_eq!(info.shared_type("100"), Some("live.record.completed"));
+        assert_eq!(info.shared_type("200"), Some("live.snapshot.created"));
+        assert_eq!(info.shared_type("317"), Some("live.snapshot.audited"));
+        assert_eq!(info.shared_type("332"), None);
     }
 }

@@ -11,11 +11,15 @@
 //!   compared case-insensitively in constant time; `now > t` is [`VerifyError::Expired`] and
 //!   `now == t` is still valid. The body itself is **not** signed.
 //! * [`config`] validates `CreateLiveCallbackTemplate` / `ModifyLiveCallbackTemplate`;
-//!   [`event`] has the typed events and the normalization rules.
+//!   [`event`] has the typed events and the normalization rules; [`SCHEME`] registers the
+//!   vendor (`tencent_live`) in [`crate::vendor`].
 
 pub mod config;
 pub mod event;
 pub(crate) mod lenient;
+mod scheme;
+
+pub use scheme::SCHEME;
 
 use alloc::borrow::Cow;
 use alloc::string::String;
