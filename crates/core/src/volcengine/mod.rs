@@ -116,11 +116,12 @@ pub struct LiveSignParams {
 }
 
 impl LiveSignParams {
-    /// Volcengine's documented scheme: key first, `t` = expiry.
+    /// Volcengine's documented scheme: key first, `t` = expiry (the window, 300 s, applies
+    /// only to a source that reads `t` as a send time).
     pub const VOLCENGINE: LiveSignParams = LiveSignParams {
         order: SignOrder::KeyFirst,
         timestamp: TimestampMeaning::Expiry,
-        window_seconds: 600,
+        window_seconds: 300,
     };
 
     /// `true` when `t` is inside the accepted time at `now` (Unix seconds).
