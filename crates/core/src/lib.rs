@@ -36,6 +36,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod aliyun;
 pub mod baidu;
 pub mod byteplus;
 pub mod error;
@@ -45,6 +46,7 @@ pub mod json;
 mod signing;
 pub mod standard_webhooks;
 pub mod tencent;
+pub mod tencent_live;
 pub mod time;
 pub mod url_policy;
 pub mod validation;

@@ -282,6 +282,10 @@ register_vendors! {
     VolcengineLive = "volcengine_live" => crate::volcengine::SCHEME,
     /// BytePlus MediaLive (`sign = MD5(t + key)` in the body, `t` = send time).
     BytePlusLive = "byteplus_live" => crate::byteplus::SCHEME,
+    /// Tencent Cloud Live / CSS (`sign = MD5(CallbackKey + t)` in the body, `t` = expiry).
+    TencentLive = "tencent_live" => crate::tencent_live::SCHEME,
+    /// Alibaba Cloud ApsaraVideo VOD (`X-VOD-TIMESTAMP` / `X-VOD-SIGNATURE` headers, send time).
+    AliyunVod = "aliyun_vod" => crate::aliyun::SCHEME,
 }
 
 impl Vendor {

@@ -153,6 +153,34 @@ vector_test!(baidu_vod_vectors, "baidu_vod.json", |c| {
     )
 });
 
+vector_test!(tencent_live_vectors, "tencent_live.json", |c| {
+    let now = c["now"].as_i64().expect("now");
+    verify_vendor(
+        Vendor::TencentLive,
+        SourceKey::new(s(c, "key")),
+        s(c, "body"),
+        &[],
+        now * 1000,
+    )
+});
+
+vector_test!(aliyun_vod_vectors, "aliyun_vod.json", |c| {
+    let headers: Vec<(&str, &str)> = c["headers"]
+        .as_object()
+        .expect("headers")
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().expect("header value")))
+        .collect();
+    let key = SourceKey::new(s(c, "key")).with_callback_url(s(c, "callback_url"));
+    verify_vendor(
+        Vendor::AliyunVod,
+        key,
+        s(c, "body"),
+        &headers,
+        c["now"].as_i64().expect("now") * 1000,
+    )
+});
+
 vector_test!(standard_webhooks_vectors, "standard_webhooks.json", |c| {
     let wh = Webhook::new(&[s(c, "secret")]).expect("secret");
     let ts = c["timestamp"].as_i64().expect("timestamp").to_string();
