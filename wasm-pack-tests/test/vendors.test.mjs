@@ -2,7 +2,9 @@
 // per-source Live options (signOrder, timestamp, windowSeconds) in verifyCallback/signCallback.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { importMediahook, loadVectors, outcome, requireMediahook } from './helpers.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importMediahook, loadVectors, outcome, repoDir, requireMediahook } from './helpers.mjs';
 
 const NOW = 1_750_003_200_000;
 
@@ -69,5 +71,38 @@ describe('Live per-source options', () => {
     assert.ok(m.verifyCallback('byteplus_live', { body: exp.body, key: 'k', now: NOW + 599_000, timestamp: 'expiry', signOrder: 'key_first' }));
     assert.throws(() => m.verifyCallback('volcengine_live', { body: exp.body, key: 'k', timestamp: 'later' }), TypeError);
     assert.throws(() => m.verifyCallback('volcengine_live', { body: exp.body, key: 'k', windowSeconds: Infinity }), TypeError);
+  });
+});
+
+// Every testdata/cases/*.json through the package (the core runs them too: tests/cases.rs).
+describe('testdata/cases', () => {
+  const dir = process.env.MEDIAHOOK_CASES || join(repoDir, 'testdata', 'cases');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  it(`${files.length} real-world cases: verify and normalize kinds`, () => {
+    const m = requireMediahook();
+    const failures = [];
+    for (const f of files) {
+      const c = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const opts = {
+        body: c.body, headers: c.headers, key: c.key, callbackUrl: c.callback_url, now: c.now_ms,
+        signOrder: c.sign_order, timestamp: c.timestamp, windowSeconds: c.window_seconds,
+      };
+      if (c.kind === 'verify') {
+        const got = c.key === null
+          ? outcome(() => m.normalize(c.vendor, c.body), m.MediahookError)
+          : outcome(() => m.verifyCallback(c.vendor, opts), m.MediahookError);
+        if (got !== c.expect) failures.push(`${f}: expected ${c.expect}, got ${got}`);
+      } else if (c.kind === 'normalize') {
+        const n = m.normalize(c.vendor, c.body, { receivedAt: c.now_ms });
+        if (c.key !== null) {
+          const v = m.verifyCallback(c.vendor, opts);
+          if (v.id !== n.id) failures.push(`${f}: verified id differs`);
+        }
+        if (n.vendor_type !== c.expect.vendor_type) failures.push(`${f}: vendor_type ${n.vendor_type}`);
+        if ((n.subject ?? null) !== c.expect.subject) failures.push(`${f}: subject ${n.subject}`);
+        if (c.expect.type && n.type !== c.expect.type) failures.push(`${f}: type ${n.type}`);
+      }
+    }
+    assert.deepEqual(failures, []);
   });
 });
