@@ -39,6 +39,7 @@ mod hex;
 pub mod json;
 mod signing;
 pub mod standard_webhooks;
+pub mod tc3;
 pub mod tencent;
 pub mod time;
 pub mod url_policy;
