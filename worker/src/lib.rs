@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use worker::*;
 
+pub mod access;
 pub mod config;
 mod deliver;
 pub mod pull;
@@ -267,7 +268,11 @@ async fn ingest(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -
             return config_error(p);
         }
     };
-    let Some(source) = cfg.source(source_name) else {
+    // Until the path-secret route is wired, such sources are not reachable at all.
+    let source = cfg
+        .source(source_name)
+        .filter(|s| !s.keyless && s.path_secret.is_none());
+    let Some(source) = source else {
         log.outcome = "unknown_source".into();
         return error(
             404,
