@@ -11,12 +11,18 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::*;
 
 use crate::config::{DeliveryPolicy, TypePattern};
-use crate::util::backoff_seconds;
+use crate::policy::after_attempt;
+use crate::protocol::{
+    answer, parse, Admit, AttemptOutcome, Claim, ClaimReq, ClaimResp, DeadOutcome, DeadReq,
+    DeadResp, DeliveryState, DueDest, EventRef, EventState, GetResp, IngestOutcome, IngestReq,
+    IngestResp, ListReq, ListResp, QueueMsg, RecordBatch, RecordReq, RecordResp, RecordedResp,
+    ReplayDeadReq, ReplayDeadResp, ReplayOutcome, ReplayResp,
+};
 
 /// Durable Object binding name (wrangler.toml).
 pub const BINDING: &str = "EVENT_STORE";
@@ -30,146 +36,11 @@ const DEAD_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
 /// Housekeeping alarm period.
 const ALARM_EVERY_MS: i64 = 3600 * 1000;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS events (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  vendor_type TEXT NOT NULL,
-  subject TEXT,
-  received_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  duplicates INTEGER NOT NULL DEFAULT 0,
-  body TEXT NOT NULL,
-  admitted_by TEXT
-);
-CREATE INDEX IF NOT EXISTS events_by_time ON events (received_at);
-CREATE INDEX IF NOT EXISTS events_by_state ON events (state, received_at);
-CREATE TABLE IF NOT EXISTS deliveries (
-  event_id TEXT NOT NULL,
-  url TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_status INTEGER,
-  last_error TEXT,
-  next_at INTEGER NOT NULL DEFAULT 0,
-  lease_until INTEGER NOT NULL DEFAULT 0,
-  delivered_at INTEGER,
-  PRIMARY KEY (event_id, url)
-);
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);";
-
-/// Added to an `events` table created before `admitted_by` existed (fails harmlessly when
-/// the column is there).
-const SCHEMA_ADD_ADMITTED_BY: &str = "ALTER TABLE events ADD COLUMN admitted_by TEXT";
-
 /// Largest queue message (serialized JSON, UTF-8 bytes) that may carry an event. Cloudflare
 /// Queues take up to 128 KB per message, counted after the runtime's own serialization, in
 /// which a string can take two bytes per UTF-16 unit: 64 000 UTF-8 bytes stay under that.
 /// A larger event is stored in the `EventStore` first and only its id is queued.
 pub const QUEUE_MESSAGE_MAX: usize = 64_000;
-
-/// The queue message: which event of which source to work on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct QueueMsg {
-    /// Source name (= Durable Object name).
-    pub source: String,
-    /// Event id.
-    pub id: String,
-    /// A new callback's event, not stored yet (the direct ingest path): the consumer admits
-    /// it to the source's `EventStore` (deduplication + storage) before delivering it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admit: Option<Admit>,
-}
-
-/// An event travelling in its queue message, with what storing it needs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Admit {
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub vendor_type: String,
-    pub subject: Option<String>,
-    /// URLs of the push destinations matching the event.
-    pub dests: Vec<String>,
-    /// When the edge received the callback (Unix ms).
-    pub received_at: i64,
-    /// Unique per accepted callback, stored with the event: tells a retry of this message
-    /// (same nonce) from a vendor retry of the same event (another message, another nonce).
-    pub nonce: String,
-    /// The normalized event JSON.
-    pub event: String,
-}
-
-/// An accepted callback, serialized once by the edge: the body of an `ingest` call (handed on
-/// as is to the `PullQueue`'s `push`) and, for a push-only event, the queue message itself —
-/// it is a [`QueueMsg`] with `pull` added, which the consumer ignores.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct IngestReq {
-    pub source: String,
-    pub id: String,
-    /// Whether the event also goes to the source's `PullQueue` (pull delivery).
-    #[serde(default)]
-    pub pull: bool,
-    pub admit: Admit,
-}
-
-/// A destination the consumer should POST to now.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DueDest {
-    pub url: String,
-    pub attempts: i64,
-}
-
-/// Answer of `claim`.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Claim {
-    /// The message carried an event that another message already stored (a vendor retry):
-    /// counted as a duplicate, nothing to deliver.
-    Duplicate,
-    /// The event is unknown (purged, or its enqueue failed and was rolled back).
-    Gone,
-    /// Nothing left to do (delivered or dead).
-    Done,
-    /// Destinations are pending but not due (backoff, or leased by another consumer).
-    Wait { wait_ms: i64 },
-    /// POST `event` to these destinations.
-    /// (`event` is omitted when the consumer's message carries it.)
-    Deliver {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        event: Option<String>,
-        dests: Vec<DueDest>,
-    },
-}
-
-/// One destination's result, reported by the consumer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AttemptResult {
-    pub url: String,
-    /// `delivered` (2xx), `stopped` (410), `gone` (destination no longer configured),
-    /// `failed` (anything else: retried).
-    pub outcome: String,
-    pub status: Option<u16>,
-    pub error: Option<String>,
-    pub retry_after: Option<u32>,
-}
-
-/// Body of `record`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RecordReq {
-    pub id: String,
-    pub results: Vec<AttemptResult>,
-    pub max_attempts: u32,
-    pub backoff_base_seconds: u32,
-    pub backoff_max_seconds: u32,
-}
-
-/// Answer of `record`: the event's state afterwards, and when to look again.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RecordResp {
-    pub state: String,
-    pub retry_in_ms: Option<i64>,
-}
 
 #[durable_object(alarm)]
 pub struct EventStore {
@@ -187,10 +58,6 @@ fn now_ms() -> i64 {
 
 fn rfc3339_ms(ms: i64) -> String {
     mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000))
-}
-
-fn json_response(v: &Value) -> Result<Response> {
-    Response::from_json(v)
 }
 
 #[derive(Deserialize)]
@@ -225,13 +92,13 @@ struct EventRow {
 impl DurableObject for EventStore {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        if let Err(e) = sql.exec(SCHEMA, None) {
+        if let Err(e) = sql.exec(crate::schema::EVENT_STORE, None) {
             console_error!(
                 "{}",
                 json!({"at": "store", "error": format!("schema: {e}")})
             );
         }
-        let _ = sql.exec(SCHEMA_ADD_ADMITTED_BY, None);
+        let _ = sql.exec(crate::schema::EVENT_STORE_ADD_ADMITTED_BY, None);
         EventStore {
             state,
             env,
@@ -245,20 +112,17 @@ impl DurableObject for EventStore {
         let path = req.path();
         let body = req.text().await?;
         let out = match path.as_str() {
-            "/ingest" => self.ingest(&body).await,
-            "/claim" => self.claim(&body).await,
-            "/record" => self.record(&body),
-            "/get" => self.get(&body),
-            "/list" => self.list(&body),
-            "/replay" => self.replay(&body).await,
-            "/replay-dead" => self.replay_dead(&body).await,
-            "/dead" => self.mark_dead(&body).await,
+            "/ingest" => self.ingest(&body).await.and_then(|r| answer(&r)),
+            "/claim" => self.claim(&body).await.and_then(|r| answer(&r)),
+            "/record" => self.record(&body).and_then(|r| answer(&r)),
+            "/get" => self.get(&body).and_then(|r| answer(&r)),
+            "/list" => self.list(&body).and_then(|r| answer(&r)),
+            "/replay" => self.replay(&body).await.and_then(|r| answer(&r)),
+            "/replay-dead" => self.replay_dead(&body).await.and_then(|r| answer(&r)),
+            "/dead" => self.mark_dead(&body).await.and_then(|r| answer(&r)),
             _ => return Response::error("unknown store operation", 404),
         };
-        match out {
-            Ok(v) => json_response(&v),
-            Err(e) => Response::error(format!("store: {e}"), 500),
-        }
+        out.or_else(|e| Response::error(format!("store: {e}"), 500))
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -268,11 +132,6 @@ impl DurableObject for EventStore {
         self.state.storage().set_alarm(ALARM_EVERY_MS).await?;
         Response::ok("ok")
     }
-}
-
-/// Parses the JSON body of an internal request to a Durable Object.
-pub(crate) fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| Error::RustError(format!("bad internal request: {e}")))
 }
 
 /// Statement helpers shared by the SQLite-backed Durable Objects.
@@ -348,18 +207,24 @@ impl EventStore {
     /// for a pull source, its push to the `PullQueue`) is in flight its id is in `enqueuing`: a
     /// concurrent duplicate gets `in_progress` (not a 200 that a failed send would turn into a
     /// lost event). If the send fails the row is removed.
-    async fn ingest(&self, body: &str) -> Result<Value> {
+    async fn ingest(&self, body: &str) -> Result<IngestResp> {
         let meta: IngestReq = parse(body)?;
         if self.enqueuing.borrow().contains(&meta.id) {
-            return Ok(json!({"outcome": "in_progress"}));
+            return Ok(IngestResp {
+                outcome: IngestOutcome::InProgress,
+            });
         }
         if !self.insert_event(&meta.id, &meta.admit)? {
             self.count_duplicate(&meta.id)?;
-            return Ok(json!({"outcome": "duplicate"}));
+            return Ok(IngestResp {
+                outcome: IngestOutcome::Duplicate,
+            });
         }
         if meta.admit.dests.is_empty() && !meta.pull {
             self.ensure_alarm(&meta.source).await;
-            return Ok(json!({"outcome": "accepted"}));
+            return Ok(IngestResp {
+                outcome: IngestOutcome::Accepted,
+            });
         }
         // Before the first await: from here until the send settles, duplicates are in_progress.
         self.enqueuing.borrow_mut().insert(meta.id.clone());
@@ -368,14 +233,16 @@ impl EventStore {
         // below does not store it twice), then the queue send for the push destinations.
         let mut sent = Ok(());
         if meta.pull {
-            sent = crate::pull::push(&self.env, &meta.source, body).await;
+            sent = crate::pull_queue::push(&self.env, &meta.source, body).await;
         }
         if sent.is_ok() && !meta.admit.dests.is_empty() {
             sent = self.enqueue(&meta.source, &meta.id).await;
         }
         self.enqueuing.borrow_mut().remove(&meta.id);
         match sent {
-            Ok(()) => Ok(json!({"outcome": "accepted"})),
+            Ok(()) => Ok(IngestResp {
+                outcome: IngestOutcome::Accepted,
+            }),
             Err(e) => {
                 // Roll back so the vendor's retry is not mistaken for a duplicate.
                 self.exec(
@@ -386,7 +253,12 @@ impl EventStore {
                     "DELETE FROM events WHERE id = ?",
                     vec![meta.id.as_str().into()],
                 )?;
-                Ok(json!({"outcome": "unavailable", "error": e.to_string()}))
+                crate::log_line(
+                    json!({"at": "store.ingest", "outcome": "unavailable", "error": e.to_string()}),
+                );
+                Ok(IngestResp {
+                    outcome: IngestOutcome::Unavailable,
+                })
             }
         }
     }
@@ -462,14 +334,8 @@ impl EventStore {
 
     /// Admits the events a queue batch carries, then claims the due destinations of every
     /// message (one call per queue batch and source).
-    async fn claim(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            source: String,
-            items: Vec<QueueMsg>,
-            lease_ms: i64,
-        }
-        let r: Req = parse(body)?;
+    async fn claim(&self, body: &str) -> Result<ClaimResp> {
+        let r: ClaimReq = parse(body)?;
         let now = now_ms();
         let claims = r
             .items
@@ -483,7 +349,7 @@ impl EventStore {
         if r.items.iter().any(|m| m.admit.is_some()) {
             self.ensure_alarm(&r.source).await;
         }
-        Ok(json!({ "claims": claims }))
+        Ok(ClaimResp { claims })
     }
 
     /// Leases the due destinations of one event; `with_body`: the answer includes the event.
@@ -510,8 +376,8 @@ impl EventStore {
                 return Ok(Claim::Done);
             }
             let (state, next) = self.refresh_state(id, now)?;
-            return Ok(match (state.as_str(), next) {
-                ("pending", Some(at)) => Claim::Wait {
+            return Ok(match (state, next) {
+                (EventState::Pending, Some(at)) => Claim::Wait {
                     wait_ms: (at - now).max(0),
                 },
                 _ => Claim::Done,
@@ -538,7 +404,7 @@ impl EventStore {
 
     /// Recomputes an event's state from its deliveries; returns it with the earliest time a
     /// pending destination becomes claimable.
-    fn refresh_state(&self, id: &str, now: i64) -> Result<(String, Option<i64>)> {
+    fn refresh_state(&self, id: &str, now: i64) -> Result<(EventState, Option<i64>)> {
         #[derive(Deserialize)]
         struct Agg {
             state: String,
@@ -561,33 +427,29 @@ impl EventStore {
             .find(|a| a.state == "pending")
             .and_then(|a| a.at);
         let state = if count("pending") > 0 {
-            "pending"
+            EventState::Pending
         } else if count("dead") > 0 {
-            "dead"
+            EventState::Dead
         } else {
-            "delivered"
+            EventState::Delivered
         };
         self.exec(
             "UPDATE events SET state = ?, updated_at = ? WHERE id = ?",
-            vec![state.into(), now.into(), id.into()],
+            vec![state.as_str().into(), now.into(), id.into()],
         )?;
-        Ok((state.into(), next))
+        Ok((state, next))
     }
 
     /// Records the attempts of several events (one call per queue batch and source).
-    fn record(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            records: Vec<RecordReq>,
-        }
-        let r: Req = parse(body)?;
+    fn record(&self, body: &str) -> Result<RecordedResp> {
+        let r: RecordBatch = parse(body)?;
         let now = now_ms();
         let results = r
             .records
             .iter()
             .map(|rec| self.record_one(rec, now))
             .collect::<Result<Vec<RecordResp>>>()?;
-        Ok(json!({ "results": results }))
+        Ok(RecordedResp { results })
     }
 
     fn record_one(&self, r: &RecordReq, now: i64) -> Result<RecordResp> {
@@ -598,73 +460,48 @@ impl EventStore {
             backoff_max_seconds: r.backoff_max_seconds,
         };
         for a in &r.results {
-            let status: SqlStorageValue = a.status.map(i64::from).into();
-            let key = || vec![r.id.as_str().into(), a.url.as_str().into()];
-            match a.outcome.as_str() {
-                "delivered" => {
-                    let mut b = vec![status, now.into()];
-                    b.extend(key());
-                    self.exec(
-                        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
-                         last_error = NULL, lease_until = 0, next_at = 0, delivered_at = ?
-                         WHERE event_id = ? AND url = ?",
-                        b,
-                    )?;
-                }
-                "stopped" | "gone" => {
-                    let (state, msg) = if a.outcome == "stopped" {
-                        (
-                            "stopped",
-                            "the destination answered 410 Gone: no more deliveries",
-                        )
-                    } else {
-                        ("dead", "the destination is no longer configured")
-                    };
-                    let mut b = vec![state.into(), status, msg.into()];
-                    b.extend(key());
-                    self.exec(
-                        "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?,
-                         last_error = ?, lease_until = 0, next_at = 0 WHERE event_id = ? AND url = ?",
-                        b,
-                    )?;
-                }
-                _ => {
-                    #[derive(Deserialize)]
-                    struct Att {
-                        attempts: i64,
-                    }
-                    let cur: Vec<Att> = self.rows(
-                        "SELECT attempts FROM deliveries WHERE event_id = ? AND url = ?",
-                        key(),
-                    )?;
-                    let attempts = cur.first().map(|c| c.attempts).unwrap_or(0) + 1;
-                    let dead = attempts >= i64::from(policy.max_attempts);
-                    let delay_s = backoff_seconds(
-                        &policy,
-                        u32::try_from(attempts).unwrap_or(u32::MAX),
-                        a.retry_after,
-                        js_sys::Math::random(),
-                    );
-                    let next_at = if dead {
-                        0
-                    } else {
-                        now + i64::from(delay_s) * 1000
-                    };
-                    let mut b = vec![
-                        (if dead { "dead" } else { "pending" }).into(),
-                        attempts.into(),
-                        status,
-                        a.error.clone().into(),
-                        next_at.into(),
-                    ];
-                    b.extend(key());
-                    self.exec(
-                        "UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?,
-                         next_at = ?, lease_until = 0 WHERE event_id = ? AND url = ?",
-                        b,
-                    )?;
-                }
+            #[derive(Deserialize)]
+            struct Att {
+                attempts: i64,
             }
+            let key = || vec![r.id.as_str().into(), a.url.as_str().into()];
+            let cur: Option<Att> = self.first(
+                "SELECT attempts FROM deliveries WHERE event_id = ? AND url = ?",
+                key(),
+            )?;
+            let before = u32::try_from(cur.map(|c| c.attempts).unwrap_or(0)).unwrap_or(0);
+            let d = after_attempt(
+                &policy,
+                before,
+                a.outcome,
+                a.retry_after,
+                now,
+                crate::ids::random_unit(),
+            );
+            let error = match a.outcome {
+                AttemptOutcome::Delivered => None,
+                AttemptOutcome::Stopped => {
+                    Some("the destination answered 410 Gone: no more deliveries".to_string())
+                }
+                AttemptOutcome::Gone => Some("the destination is no longer configured".to_string()),
+                AttemptOutcome::Failed => a.error.clone(),
+            };
+            let delivered_at = (d.state == DeliveryState::Delivered).then_some(now);
+            let mut b = vec![
+                d.state.as_str().into(),
+                i64::from(d.attempts).into(),
+                a.status.map(i64::from).into(),
+                error.into(),
+                d.next_at_ms.into(),
+                delivered_at.into(),
+            ];
+            b.extend(key());
+            self.exec(
+                "UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?,
+                 next_at = ?, lease_until = 0, delivered_at = COALESCE(?, delivered_at)
+                 WHERE event_id = ? AND url = ?",
+                b,
+            )?;
         }
         let (state, next) = self.refresh_state(&r.id, now)?;
         Ok(RecordResp {
@@ -675,24 +512,15 @@ impl EventStore {
 
     /// The queue gave up on a message: its event's pending destinations become dead (a
     /// carried event is stored first, so it can be replayed; a duplicate changes nothing).
-    async fn mark_dead(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            id: String,
-            reason: String,
-            #[serde(default)]
-            admit: Option<Admit>,
-            #[serde(default)]
-            source: Option<String>,
-        }
-        let r: Req = parse(body)?;
+    async fn mark_dead(&self, body: &str) -> Result<DeadResp> {
+        let r: DeadReq = parse(body)?;
         if let Some(a) = &r.admit {
             if !self.admit(&r.id, a)? {
-                return Ok(json!({"state": "duplicate"}));
+                return Ok(DeadResp {
+                    state: DeadOutcome::Duplicate,
+                });
             }
-            if let Some(source) = &r.source {
-                self.ensure_alarm(source).await;
-            }
+            self.ensure_alarm(&r.source).await;
         }
         self.exec(
             "UPDATE deliveries SET state = 'dead', last_error = ?, lease_until = 0
@@ -700,7 +528,13 @@ impl EventStore {
             vec![r.reason.as_str().into(), r.id.as_str().into()],
         )?;
         let (state, _) = self.refresh_state(&r.id, now_ms())?;
-        Ok(json!({"state": state}))
+        Ok(DeadResp {
+            state: match state {
+                EventState::Pending => DeadOutcome::Pending,
+                EventState::Delivered => DeadOutcome::Delivered,
+                EventState::Dead => DeadOutcome::Dead,
+            },
+        })
     }
 
     fn summaries(
@@ -744,19 +578,14 @@ impl EventStore {
             .collect()
     }
 
-    fn get(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            id: String,
-            source: String,
-        }
-        let r: Req = parse(body)?;
+    fn get(&self, body: &str) -> Result<GetResp> {
+        let r: EventRef = parse(body)?;
         let events: Vec<EventRow> = self.rows(
             "SELECT id, type, vendor_type, subject, received_at, state, duplicates FROM events WHERE id = ?",
             vec![r.id.as_str().into()],
         )?;
         if events.is_empty() {
-            return Ok(json!({"found": false}));
+            return Ok(GetResp { event: None });
         }
         let deliveries: Vec<DeliveryRow> = self.rows(
             "SELECT * FROM deliveries WHERE event_id = ? ORDER BY url",
@@ -779,19 +608,13 @@ impl EventStore {
         if let Value::Object(o) = &mut v {
             o.insert("event".into(), event);
         }
-        Ok(json!({"found": true, "event": v}))
+        Ok(GetResp { event: Some(v) })
     }
 
-    fn list(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            source: String,
-            status: Option<String>,
-            limit: i64,
-        }
-        let r: Req = parse(body)?;
-        let (filter, mut binds): (&str, Vec<SqlStorageValue>) = match r.status.as_deref() {
-            Some(s) => ("WHERE state = ?", vec![s.into()]),
+    fn list(&self, body: &str) -> Result<ListResp> {
+        let r: ListReq = parse(body)?;
+        let (filter, mut binds): (&str, Vec<SqlStorageValue>) = match r.status {
+            Some(s) => ("WHERE state = ?", vec![s.as_str().into()]),
             None => ("", vec![]),
         };
         binds.push(r.limit.into());
@@ -805,18 +628,15 @@ impl EventStore {
              (SELECT id FROM events {filter} ORDER BY received_at DESC, id LIMIT ?) ORDER BY url"
         );
         let deliveries: Vec<DeliveryRow> = self.rows(&dq, binds)?;
-        Ok(json!({"events": self.summaries(events, deliveries, &r.source)}))
+        Ok(ListResp {
+            events: self.summaries(events, deliveries, &r.source),
+        })
     }
 
     /// Re-delivers one event to every destination that currently matches it (and any it
     /// had), with the same id (= webhook-id).
-    async fn replay(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            id: String,
-            source: String,
-        }
-        let r: Req = parse(body)?;
+    async fn replay(&self, body: &str) -> Result<ReplayResp> {
+        let r: EventRef = parse(body)?;
         let cfg = crate::current_config(&self.env);
         let cfg = cfg
             .as_ref()
@@ -832,7 +652,9 @@ impl EventStore {
             vec![r.id.as_str().into()],
         )?;
         let Some(ev) = ev.first() else {
-            return Ok(json!({"outcome": "not_found"}));
+            return Ok(ReplayResp {
+                outcome: ReplayOutcome::NotFound,
+            });
         };
         let id = || -> SqlStorageValue { r.id.as_str().into() };
         self.exec(
@@ -852,14 +674,18 @@ impl EventStore {
     }
 
     /// After deliveries were reset: recompute the state and enqueue if anything is pending.
-    async fn requeue(&self, source: &str, id: &str) -> Result<Value> {
+    async fn requeue(&self, source: &str, id: &str) -> Result<ReplayResp> {
         let now = now_ms();
         let (state, _) = self.refresh_state(id, now)?;
-        if state != "pending" {
-            return Ok(json!({"outcome": "nothing_to_deliver", "status": state}));
+        if state != EventState::Pending {
+            return Ok(ReplayResp {
+                outcome: ReplayOutcome::NothingToDeliver,
+            });
         }
         match self.enqueue(source, id).await {
-            Ok(()) => Ok(json!({"outcome": "queued"})),
+            Ok(()) => Ok(ReplayResp {
+                outcome: ReplayOutcome::Queued,
+            }),
             Err(e) => {
                 self.exec(
                     "UPDATE deliveries SET state = 'dead', last_error = 'replay could not be queued'
@@ -867,21 +693,19 @@ impl EventStore {
                     vec![id.into()],
                 )?;
                 self.refresh_state(id, now)?;
-                Ok(json!({"outcome": "unavailable", "error": e.to_string()}))
+                crate::log_line(
+                    json!({"at": "store.replay", "outcome": "unavailable", "error": e.to_string()}),
+                );
+                Ok(ReplayResp {
+                    outcome: ReplayOutcome::Unavailable,
+                })
             }
         }
     }
 
     /// Replays dead-lettered events: their dead destinations become pending again.
-    async fn replay_dead(&self, body: &str) -> Result<Value> {
-        #[derive(Deserialize)]
-        struct Req {
-            source: String,
-            #[serde(rename = "type")]
-            type_pattern: Option<String>,
-            limit: i64,
-        }
-        let r: Req = parse(body)?;
+    async fn replay_dead(&self, body: &str) -> Result<ReplayDeadResp> {
+        let r: ReplayDeadReq = parse(body)?;
         let pattern = match r.type_pattern.as_deref() {
             Some(p) => Some(
                 TypePattern::parse(p).ok_or_else(|| Error::RustError("bad type pattern".into()))?,
@@ -913,13 +737,17 @@ impl EventStore {
                 vec![row.id.as_str().into()],
             )?;
             let out = self.requeue(&r.source, &row.id).await?;
-            if out["outcome"] == "queued" {
+            if out.outcome == ReplayOutcome::Queued {
                 queued.push(row.id);
             } else {
                 failed += 1;
             }
         }
-        Ok(json!({"replayed": queued, "failed": failed, "more": more}))
+        Ok(ReplayDeadResp {
+            replayed: queued,
+            failed,
+            more,
+        })
     }
 
     /// Hourly: purge old finished events; re-enqueue events whose queue message got lost.
@@ -968,35 +796,5 @@ impl EventStore {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_ingest_request_reads_as_the_queue_message_carrying_its_event() {
-        let req = IngestReq {
-            source: "s".into(),
-            id: "evt_1".into(),
-            pull: false,
-            admit: Admit {
-                event_type: "media.upload.completed".into(),
-                vendor_type: "NewFileUpload".into(),
-                subject: Some("f1".into()),
-                dests: vec!["https://origin.example.com/h".into()],
-                received_at: 1,
-                nonce: "n1".into(),
-                event: r#"{"id":"evt_1"}"#.into(),
-            },
-        };
-        let text = serde_json::to_string(&req).unwrap();
-        let msg: QueueMsg = serde_json::from_str(&text).unwrap();
-        assert_eq!((msg.source.as_str(), msg.id.as_str()), ("s", "evt_1"));
-        let admit = msg.admit.unwrap();
-        assert_eq!(admit.nonce, "n1");
-        assert_eq!(admit.event, r#"{"id":"evt_1"}"#);
-        assert_eq!(admit.dests, req.admit.dests);
     }
 }

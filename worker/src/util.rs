@@ -1,31 +1,4 @@
-//! Small pure helpers (no Workers API): backoff, header parsing, path decoding.
-
-use crate::config::DeliveryPolicy;
-
-/// Retry delay after `attempts` failed attempts (1 = the first try failed), in seconds:
-/// `base · 2^(attempts−1)` capped at `backoff_max_seconds`, with "equal jitter" (a random
-/// point in the upper half), and never less than a `Retry-After` the destination asked for
-/// (itself capped at the maximum). `rand01` is a uniform random number in [0, 1).
-pub fn backoff_seconds(
-    policy: &DeliveryPolicy,
-    attempts: u32,
-    retry_after: Option<u32>,
-    rand01: f64,
-) -> u32 {
-    let max = u64::from(policy.backoff_max_seconds);
-    let exp = attempts.saturating_sub(1).min(40);
-    let full = u64::from(policy.backoff_base_seconds)
-        .saturating_mul(1u64 << exp)
-        .min(max);
-    let r = if rand01.is_finite() {
-        rand01.clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
-    let jittered = (full as f64 / 2.0 + r * full as f64 / 2.0).ceil() as u64;
-    let floor = u64::from(retry_after.unwrap_or(0)).min(max);
-    u32::try_from(jittered.max(floor).min(max)).unwrap_or(u32::MAX)
-}
+//! Small pure helpers (no Workers API): header parsing, path decoding, URLs for logs.
 
 /// `Retry-After` given as delta-seconds (HTTP dates are handled by the caller).
 pub fn retry_after_seconds(value: &str) -> Option<u32> {
@@ -78,29 +51,6 @@ pub fn url_for_log(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pol(base: u32, max: u32) -> DeliveryPolicy {
-        DeliveryPolicy {
-            timeout_ms: 1000,
-            max_attempts: 5,
-            backoff_base_seconds: base,
-            backoff_max_seconds: max,
-        }
-    }
-
-    #[test]
-    fn backoff_grows_jitters_and_caps() {
-        let p = pol(10, 300);
-        assert_eq!(backoff_seconds(&p, 1, None, 0.0), 5);
-        assert_eq!(backoff_seconds(&p, 1, None, 0.999), 10);
-        assert_eq!(backoff_seconds(&p, 3, None, 1.0), 40);
-        assert_eq!(backoff_seconds(&p, 30, None, 1.0), 300);
-        assert_eq!(backoff_seconds(&p, u32::MAX, None, 1.0), 300);
-        assert_eq!(backoff_seconds(&p, 1, Some(120), 0.0), 120);
-        assert_eq!(backoff_seconds(&p, 1, Some(100_000), 0.0), 300);
-        assert_eq!(backoff_seconds(&pol(0, 10), 4, None, 0.7), 0);
-        assert_eq!(backoff_seconds(&p, 1, None, f64::NAN), 8);
-    }
 
     #[test]
     fn headers_and_paths() {

@@ -4,15 +4,19 @@
 use std::collections::BTreeMap;
 
 use futures_util::future::{join_all, select, Either};
-use serde::Deserialize;
 use serde_json::json;
 use serde_json::Value;
 use worker::*;
 
 use crate::config::{Config, Destination};
-use crate::store::{AttemptResult, Claim, QueueMsg, RecordReq, RecordResp};
+use crate::policy::outcome_of_status;
+use crate::protocol::{
+    self, AttemptOutcome, AttemptResult, Claim, ClaimReq, ClaimResp, DeadReq, DeadResp, EventState,
+    QueueMsg, RecordBatch, RecordReq, RecordedResp,
+};
+use crate::store::BINDING;
 use crate::util::{retry_after_seconds, url_for_log};
-use crate::{current_config, log_line, now_ms, store_call};
+use crate::{current_config, log_line, now_ms};
 
 /// Longest delay a queue message can be retried with (Cloudflare Queues: 12 h).
 const MAX_QUEUE_DELAY_S: u32 = 43_200;
@@ -67,15 +71,17 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: Env) {
 }
 
 async fn mark_dead(env: &Env, msg: &RawMessage, q: &QueueMsg) {
-    let body = json!({
-        "id": q.id, "source": q.source, "admit": q.admit,
-        "reason": "the queue gave up (max_retries); replay with POST /v1/dead-letters/replay",
-    });
-    match store_call::<serde_json::Value>(env, &q.source, "/dead", &body.to_string()).await {
+    let body = DeadReq {
+        id: q.id.clone(),
+        source: q.source.clone(),
+        admit: q.admit.clone(),
+        reason: "the queue gave up (max_retries); replay with POST /v1/dead-letters/replay".into(),
+    };
+    match protocol::call::<_, DeadResp>(env, BINDING, &q.source, "/dead", &body).await {
         Ok(v) => {
             // The event's state afterwards: `dead`, or `duplicate` (a vendor retry's copy:
             // nothing changed), or `delivered` when nothing was pending any more.
-            let state = v["state"].as_str().unwrap_or("unknown");
+            let state = v.state;
             log_line(
                 json!({"at": "dead_letter", "source": q.source, "event_id": q.id, "outcome": state}),
             );
@@ -83,16 +89,6 @@ async fn mark_dead(env: &Env, msg: &RawMessage, q: &QueueMsg) {
         }
         Err(_) => retry_in(msg, TROUBLE_DELAY_S),
     }
-}
-
-#[derive(Deserialize)]
-struct Claims {
-    claims: Vec<Claim>,
-}
-
-#[derive(Deserialize)]
-struct Recorded {
-    results: Vec<RecordResp>,
 }
 
 async fn deliver_group(
@@ -107,10 +103,20 @@ async fn deliver_group(
         return retry_all(TROUBLE_DELAY_S);
     };
     let lease_ms = i64::from(cfg.delivery.timeout_ms) + LEASE_EXTRA_MS;
-    let items: Vec<&QueueMsg> = msgs.iter().map(|(_, q)| q).collect();
-    let claim_body =
-        json!({"source": source_name, "items": items, "lease_ms": lease_ms}).to_string();
-    let claims = match store_call::<Claims>(env, source_name, "/claim", &claim_body).await {
+    let claim_body = ClaimReq {
+        source: source_name.into(),
+        items: msgs.iter().map(|(_, q)| q.clone()).collect(),
+        lease_ms,
+    };
+    let claims = match protocol::call::<_, ClaimResp>(
+        env,
+        BINDING,
+        source_name,
+        "/claim",
+        &claim_body,
+    )
+    .await
+    {
         Ok(c) if c.claims.len() == msgs.len() => c.claims,
         other => {
             let error = other
@@ -190,11 +196,11 @@ async fn deliver_group(
         "delivered": delivered, "not_delivered": others, "duplicates": duplicates,
         "latency_ms": notes.iter().filter_map(|n| n["latency_ms"].as_i64()).max(),
     }));
-    let body = json!({ "records": records }).to_string();
-    match store_call::<Recorded>(env, source_name, "/record", &body).await {
+    let body = RecordBatch { records };
+    match protocol::call::<_, RecordedResp>(env, BINDING, source_name, "/record", &body).await {
         Ok(r) if r.results.len() == work.len() => {
             for ((msg, ..), res) in work.iter().zip(r.results) {
-                if res.state == "pending" {
+                if res.state == EventState::Pending {
                     retry_in(msg, ms_to_delay_s(res.retry_in_ms.unwrap_or(0)));
                 } else {
                     msg.ack();
@@ -226,7 +232,7 @@ fn failed(
 ) -> AttemptResult {
     AttemptResult {
         url: url.into(),
-        outcome: "failed".into(),
+        outcome: AttemptOutcome::Failed,
         status,
         error: Some(error),
         retry_after,
@@ -253,7 +259,7 @@ async fn deliver_one(
     let result = match dest {
         None => AttemptResult {
             url: url.into(),
-            outcome: "gone".into(),
+            outcome: AttemptOutcome::Gone,
             status: None,
             error: Some("the destination is no longer configured".into()),
             retry_after: None,
@@ -310,27 +316,20 @@ async fn post(q: &QueueMsg, dest: &Destination, event: &str, timeout_ms: u32) ->
     let result = match outcome {
         Either::Left((Ok(resp), _)) => {
             let status = resp.status_code();
-            match status {
-                200..=299 => AttemptResult {
-                    url: url.into(),
-                    outcome: "delivered".into(),
-                    status: Some(status),
-                    error: None,
-                    retry_after: None,
-                },
-                410 => AttemptResult {
-                    url: url.into(),
-                    outcome: "stopped".into(),
-                    status: Some(status),
-                    error: None,
-                    retry_after: None,
-                },
-                _ => failed(
+            match outcome_of_status(status) {
+                AttemptOutcome::Failed => failed(
                     url,
                     Some(status),
                     format!("HTTP {status}"),
                     retry_after(&resp),
                 ),
+                outcome => AttemptResult {
+                    url: url.into(),
+                    outcome,
+                    status: Some(status),
+                    error: None,
+                    retry_after: None,
+                },
             }
         }
         Either::Left((Err(e), _)) => failed(url, None, format!("network error: {e}"), None),

@@ -1,0 +1,221 @@
+//! The admin API (bearer `admin_token`, constant-time check): `GET /v1/sources`,
+//! `GET /v1/events`, `GET /v1/events/{id}`, `POST /v1/events/{id}/replay`,
+//! `POST /v1/dead-letters/replay`.
+
+use serde_json::{json, Value};
+use worker::{Env, Method, Request};
+
+use crate::config;
+use crate::http::{bearer_token, ok_json, param, query_params, ApiError, ApiResult, Log};
+use crate::protocol::{
+    self, EventRef, EventState, GetResp, ListReq, ListResp, ReplayDeadReq, ReplayDeadResp,
+    ReplayOutcome, ReplayResp,
+};
+use crate::util::{percent_decode, url_for_log};
+use crate::{pull_api, store, valid_config};
+
+fn limit_param(q: &[(String, String)], default: i64, max: i64) -> Result<i64, ApiError> {
+    match param(q, "limit") {
+        None => Ok(default),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(format!(
+                "limit must be an integer from 1 to {max}"
+            ))),
+        },
+    }
+}
+
+/// What `GET /v1/sources` says of a source: never its key, secrets or pull token, and
+/// destination URLs without their query string.
+fn source_summary(s: &config::Source) -> Value {
+    // An empty filter takes every type.
+    let patterns = |t: &[config::TypePattern]| -> Vec<String> {
+        if t.is_empty() {
+            return vec!["*".into()];
+        }
+        t.iter().map(config::TypePattern::as_written).collect()
+    };
+    json!({
+        "name": s.name,
+        "vendor": s.vendor.as_str(),
+        "destinations": s.destinations.iter().map(|d| json!({
+            "url": url_for_log(&d.url),
+            "types": patterns(&d.types),
+        })).collect::<Vec<_>>(),
+        "pull": s.pull.as_ref().map(|p| json!({
+            "types": patterns(&p.types),
+            "visibility_timeout_seconds": p.visibility_timeout_seconds,
+            "retention_seconds": p.retention_seconds,
+        })),
+    })
+}
+
+/// Handles an admin API request (`segs`: the path's segments).
+pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> ApiResult {
+    let cfg = valid_config(env)?;
+    let Ok(cfg) = cfg.as_ref() else {
+        return Err(ApiError::no_route());
+    };
+    if !cfg.admin_enabled() {
+        return Err(ApiError::new(
+            403,
+            "admin_disabled",
+            "the admin API is disabled: set admin_token in the configuration",
+        ));
+    }
+    if !cfg.admin_token_matches(&bearer_token(&req)) {
+        return Err(ApiError::unauthorized("a valid bearer token is required"));
+    }
+    let method = req.method();
+    let q = query_params(&req);
+    let source = param(&q, "source");
+    if let Some(s) = source {
+        log.source = Some(s.to_string());
+        if cfg.source(s).is_none() {
+            return Err(ApiError::unknown_source());
+        }
+    }
+    let sources: Vec<&str> = match source {
+        Some(s) => vec![s],
+        None => cfg.sources.iter().map(|s| s.name.as_str()).collect(),
+    };
+    let is_pull = |s: &str| cfg.source(s).is_some_and(|c| c.pull.is_some());
+    log.outcome = "ok".into();
+    match segs {
+        ["v1", "sources"] => {
+            if method != Method::Get {
+                return Err(ApiError::method_not_allowed("GET"));
+            }
+            let list: Vec<Value> = cfg
+                .sources
+                .iter()
+                .filter(|s| sources.contains(&s.name.as_str()))
+                .map(source_summary)
+                .collect();
+            ok_json(200, &json!({ "sources": list }))
+        }
+        ["v1", "events"] => {
+            if method != Method::Get {
+                return Err(ApiError::method_not_allowed("GET"));
+            }
+            let status = match param(&q, "status") {
+                None => None,
+                Some(s) => Some(EventState::parse(s).ok_or_else(|| {
+                    ApiError::bad_request("status must be pending, delivered or dead")
+                })?),
+            };
+            let limit = limit_param(&q, 50, 500)?;
+            let mut all: Vec<Value> = Vec::new();
+            for s in &sources {
+                let body = ListReq {
+                    source: s.to_string(),
+                    status,
+                    limit,
+                };
+                let mut v: ListResp =
+                    protocol::call(env, store::BINDING, s, "/list", &body).await?;
+                if is_pull(s) {
+                    pull_api::add_pull_status(env, s, &mut v.events).await?;
+                }
+                all.append(&mut v.events);
+            }
+            all.sort_by(|a, b| {
+                b["received_at_ms"]
+                    .as_i64()
+                    .cmp(&a["received_at_ms"].as_i64())
+            });
+            all.truncate(usize::try_from(limit).unwrap_or(50));
+            ok_json(200, &json!({"events": all}))
+        }
+        ["v1", "events", raw_id] | ["v1", "events", raw_id, "replay"] => {
+            let replay = segs.len() == 4;
+            let want = if replay { Method::Post } else { Method::Get };
+            if method != want {
+                return Err(ApiError::method_not_allowed(if replay {
+                    "POST"
+                } else {
+                    "GET"
+                }));
+            }
+            let Some(id) = percent_decode(raw_id).filter(|s| !s.is_empty()) else {
+                return Err(ApiError::bad_request("bad event id in the path"));
+            };
+            log.event_id = Some(id.clone());
+            for s in &sources {
+                let body = EventRef {
+                    id: id.clone(),
+                    source: s.to_string(),
+                };
+                if !replay {
+                    let v: GetResp = protocol::call(env, store::BINDING, s, "/get", &body).await?;
+                    if let Some(mut event) = v.event {
+                        if is_pull(s) {
+                            pull_api::add_pull_status(env, s, std::slice::from_mut(&mut event))
+                                .await?;
+                        }
+                        return ok_json(200, &event);
+                    }
+                    continue;
+                }
+                let v: ReplayResp =
+                    protocol::call(env, store::BINDING, s, "/replay", &body).await?;
+                match v.outcome {
+                    ReplayOutcome::NotFound => continue,
+                    ReplayOutcome::Queued => {
+                        return ok_json(202, &json!({"id": id, "source": s, "outcome": "queued"}))
+                    }
+                    ReplayOutcome::NothingToDeliver => {
+                        return ok_json(
+                            200,
+                            &json!({"id": id, "source": s, "outcome": "nothing_to_deliver"}),
+                        )
+                    }
+                    ReplayOutcome::Unavailable => {
+                        return Err(ApiError::new(
+                            503,
+                            "unavailable",
+                            "the replay could not be queued; retry later",
+                        ))
+                    }
+                }
+            }
+            Err(ApiError::new(404, "not_found", "no event with this id"))
+        }
+        ["v1", "dead-letters", "replay"] => {
+            if method != Method::Post {
+                return Err(ApiError::method_not_allowed("POST"));
+            }
+            let type_pattern = param(&q, "type");
+            if type_pattern.is_some_and(|t| config::TypePattern::parse(t).is_none()) {
+                return Err(ApiError::bad_request(
+                    "type must be *, an event type or a prefix pattern like media.*",
+                ));
+            }
+            let limit = limit_param(&q, 100, 1000)?;
+            let (mut replayed, mut failed, mut more) = (Vec::new(), 0u64, false);
+            for s in &sources {
+                let remaining = limit - replayed.len() as i64;
+                if remaining <= 0 {
+                    more = true;
+                    break;
+                }
+                let body = ReplayDeadReq {
+                    source: s.to_string(),
+                    type_pattern: type_pattern.map(String::from),
+                    limit: remaining,
+                };
+                let v: ReplayDeadResp =
+                    protocol::call(env, store::BINDING, s, "/replay-dead", &body).await?;
+                replayed.extend(v.replayed.iter().map(|id| json!({"source": s, "id": id})));
+                failed += u64::from(v.failed);
+                more |= v.more;
+            }
+            ok_json(
+                202,
+                &json!({"replayed": replayed, "count": replayed.len(), "failed": failed, "more": more}),
+            )
+        }
+        _ => Err(ApiError::no_route()),
+    }
+}

@@ -1,0 +1,204 @@
+//! What every HTTP surface shares: the one API error type (status + JSON body, mapped in one
+//! place), JSON responses, the per-request log record, the bearer-token helper, query
+//! parameters.
+
+use serde_json::{json, Value};
+use worker::{Headers, Request, Response};
+
+/// What the per-request log line says (never keys, secrets or bodies).
+#[derive(Default)]
+pub struct Log {
+    /// Which surface answered (`ingest`, `admin`, `pull`, `healthz`, …).
+    pub route: &'static str,
+    /// The source named in the path or query, if any.
+    pub source: Option<String>,
+    /// The event concerned, if any.
+    pub event_id: Option<String>,
+    /// The event's type, if known.
+    pub event_type: Option<String>,
+    /// What happened (`accepted`, an error code, …).
+    pub outcome: String,
+}
+
+/// An API error: HTTP status, a stable machine-readable `code`, a human message, and what
+/// some codes add (the configuration's problems, `Retry-After`, `Allow`,
+/// `WWW-Authenticate`). Body: `{"error": {"code", "message", ["problems"]}}`.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status (4xx for bad input, 503 for retryable trouble).
+    pub status: u16,
+    /// Stable error code, e.g. `unknown_source`.
+    pub code: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+    /// `config_invalid` only: every problem of the configuration (no secrets).
+    pub problems: Vec<String>,
+    /// Sent as `Retry-After` (seconds).
+    pub retry_after_s: Option<u32>,
+    /// Sent as `Allow` (405).
+    pub allow: Option<&'static str>,
+    /// Infrastructure detail for the log line only (never in the body).
+    pub detail: Option<String>,
+}
+
+impl ApiError {
+    /// An error with this status, code and message.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            problems: Vec::new(),
+            retry_after_s: None,
+            allow: None,
+            detail: None,
+        }
+    }
+    /// 400 `bad_request`.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(400, "bad_request", message)
+    }
+    /// 404 `not_found` (no such route).
+    pub fn no_route() -> ApiError {
+        ApiError::new(404, "not_found", "no such route")
+    }
+    /// 404 `unknown_source`.
+    pub fn unknown_source() -> ApiError {
+        ApiError::new(
+            404,
+            "unknown_source",
+            "no source is configured with this name",
+        )
+    }
+    /// 405 with `Allow`.
+    pub fn method_not_allowed(allow: &'static str) -> ApiError {
+        let mut e = ApiError::new(405, "method_not_allowed", format!("use {allow}"));
+        e.allow = Some(allow);
+        e
+    }
+    /// 401 `unauthorized` (with `WWW-Authenticate: Bearer`).
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(401, "unauthorized", message)
+    }
+    /// 413 `payload_too_large`.
+    pub fn too_large(limit: usize) -> ApiError {
+        ApiError::new(
+            413,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes"),
+        )
+    }
+    /// 503 `unavailable`: retryable trouble (store, queue, runtime); `detail` goes to the log.
+    pub fn unavailable(detail: impl Into<String>) -> ApiError {
+        let mut e = ApiError::new(
+            503,
+            "unavailable",
+            "temporarily unable to process the request; retry later",
+        );
+        e.detail = Some(detail.into());
+        e
+    }
+    /// 503 `config_invalid` with every problem.
+    pub fn config_invalid(problems: &[String]) -> ApiError {
+        let mut e = ApiError::new(
+            503,
+            "config_invalid",
+            format!(
+                "{} is invalid: the operator must fix it (see docs/worker.md)",
+                crate::CONFIG_VAR
+            ),
+        );
+        e.problems = problems.to_vec();
+        e
+    }
+
+    /// The JSON body of this error.
+    pub fn body(&self) -> Value {
+        let mut inner = json!({"code": self.code, "message": self.message});
+        if !self.problems.is_empty() {
+            inner["problems"] = json!(self.problems);
+        }
+        json!({ "error": inner })
+    }
+
+    /// The response: this error's body with its status and headers.
+    pub fn to_response(&self) -> worker::Result<Response> {
+        self.response_with(&self.body())
+    }
+
+    /// This error's status and headers around another body (e.g. a vendor's envelope).
+    pub fn response_with(&self, body: &Value) -> worker::Result<Response> {
+        let r = json_resp(self.status, body)?;
+        if let Some(allow) = self.allow {
+            r.headers().set("allow", allow)?;
+        }
+        if self.status == 401 {
+            r.headers().set("www-authenticate", "Bearer")?;
+        }
+        if let Some(s) = self.retry_after_s {
+            r.headers().set("retry-after", &s.to_string())?;
+        }
+        Ok(r)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> ApiError {
+        ApiError::unavailable(e.to_string())
+    }
+}
+
+/// What a handler returns: a response, or an [`ApiError`].
+pub type ApiResult = std::result::Result<Response, ApiError>;
+
+/// A JSON response with this status.
+pub fn json_resp(status: u16, v: &Value) -> worker::Result<Response> {
+    text_resp(status, v.to_string())
+}
+
+/// A response whose body is this JSON text.
+pub fn text_resp(status: u16, text: String) -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    Ok(Response::from_bytes(text.into_bytes())?
+        .with_status(status)
+        .with_headers(headers))
+}
+
+/// A 200/2xx JSON answer as an [`ApiResult`].
+pub fn ok_json(status: u16, v: &Value) -> ApiResult {
+    Ok(json_resp(status, v)?)
+}
+
+/// The bearer token of the `Authorization` header (`Bearer <token>`, scheme in any letter
+/// case, surrounding spaces trimmed); empty when there is none. Compare it with a
+/// constant-time check (`Config::admin_token_matches`, `PullSettings::token_matches`).
+pub fn bearer_token(req: &Request) -> String {
+    let auth = req
+        .headers()
+        .get("authorization")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let auth = auth.trim();
+    match auth.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The query parameters of a request, in order.
+pub fn query_params(req: &Request) -> Vec<(String, String)> {
+    req.url()
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The first value of a query parameter.
+pub fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}

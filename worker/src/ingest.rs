@@ -1,0 +1,159 @@
+//! `POST /v1/hooks/{source}`: a vendor callback. Verified (SPEC §1–2), normalized (§3),
+//! made durable, and only then answered 200.
+
+use mediahook_core::verify::{verify_callback, Request as CallbackRequest};
+use mediahook_core::{baidu, VerifyError};
+use serde_json::json;
+use worker::{Env, Method, Request};
+
+use crate::config::MAX_BODY_BYTES;
+use crate::http::{ok_json, ApiError, ApiResult, Log};
+use crate::protocol::{self, Admit, IngestOutcome, IngestReq, IngestResp};
+use crate::util::is_json_content_type;
+use crate::{ids, now_ms, store, valid_config};
+
+/// Test mode only: the same request handling minus verification and storage (the
+/// baseline of the load benchmark).
+pub async fn bench_bare(mut req: Request, env: &Env, log: &mut Log) -> ApiResult {
+    let cfg = crate::current_config(env);
+    if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+        return Err(ApiError::no_route());
+    }
+    let _ = req.bytes().await?;
+    log.outcome = "ok".into();
+    ok_json(200, &json!({"code": 0, "message": "ok"}))
+}
+
+fn verify_error(e: VerifyError) -> ApiError {
+    let status = match e {
+        VerifyError::Malformed | VerifyError::MalformedPayload => 400,
+        _ => 401,
+    };
+    ApiError::new(status, e.kind(), e.message())
+}
+
+/// Handles one callback for the source named `source_name`.
+pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -> ApiResult {
+    if req.method() != Method::Post {
+        return Err(ApiError::method_not_allowed("POST"));
+    }
+    let cfg = valid_config(env)?;
+    let Ok(cfg) = cfg.as_ref() else {
+        return Err(ApiError::no_route());
+    };
+    let Some(source) = cfg.source(source_name) else {
+        return Err(ApiError::unknown_source());
+    };
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::too_large(MAX_BODY_BYTES));
+    }
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    if !is_json_content_type(&content_type) {
+        return Err(ApiError::new(
+            415,
+            "unsupported_media_type",
+            "the body must be JSON (Content-Type: application/json)",
+        ));
+    }
+    let body = req.bytes().await?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::too_large(MAX_BODY_BYTES));
+    }
+
+    // Only Baidu signs in headers; the others need none.
+    let mut header_values: Vec<(&'static str, String)> = Vec::new();
+    if source.vendor == mediahook_core::Vendor::BaiduVod {
+        for name in [
+            baidu::HEADER_USER,
+            baidu::HEADER_TIMESTAMP,
+            baidu::HEADER_TOKEN,
+        ] {
+            if let Some(v) = req.headers().get(name)? {
+                header_values.push((name, v));
+            }
+        }
+    }
+    let headers: Vec<(&str, &str)> = header_values
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let now = now_ms();
+    let verify_now = match (cfg.test_mode, source.now_override_ms) {
+        (true, Some(t)) => t,
+        _ => now,
+    };
+    let callback = verify_callback(
+        source.vendor,
+        &source.key,
+        &CallbackRequest::new(&body).with_headers(&headers),
+        verify_now,
+    )
+    .map_err(verify_error)?;
+    let event = callback.normalize(&source.name, now);
+    log.event_id = Some(event.id.clone());
+    log.event_type = Some(event.event_type.clone());
+    let ingest = IngestReq {
+        source: source.name.clone(),
+        id: event.id.clone(),
+        pull: source
+            .pull
+            .as_ref()
+            .is_some_and(|p| p.accepts(&event.event_type)),
+        admit: Admit {
+            event_type: event.event_type.clone(),
+            vendor_type: event.vendor_type.clone(),
+            subject: event.subject.clone(),
+            dests: source
+                .matching(&event.event_type)
+                .map(|d| d.url.clone())
+                .collect(),
+            received_at: now,
+            nonce: ids::nonce(now),
+            event: event.to_json(),
+        },
+    };
+    let text = protocol::to_text(&ingest)?;
+    // Push-only events travel in their queue message and are deduplicated and stored by the
+    // consumer (one queue send here, no Durable Object round trip). Pull sources, events no
+    // destination takes, and events too large for a message are stored first.
+    if !ingest.pull && !ingest.admit.dests.is_empty() && text.len() <= store::QUEUE_MESSAGE_MAX {
+        // A failed send is an Err: 503, and the vendor retries.
+        env.queue(store::QUEUE_BINDING)?.send(text).await?;
+        log.outcome = "accepted".into();
+        return ok_json(200, &json!({"code": 0, "message": "ok", "id": event.id}));
+    }
+    let resp: IngestResp =
+        protocol::call_text(env, store::BINDING, &source.name, "/ingest", text).await?;
+    match resp.outcome {
+        IngestOutcome::Accepted => {
+            log.outcome = "accepted".into();
+            ok_json(200, &json!({"code": 0, "message": "ok", "id": event.id}))
+        }
+        // Known at answer time only on this path; queued events are deduplicated later.
+        IngestOutcome::Duplicate => {
+            log.outcome = "duplicate".into();
+            ok_json(
+                200,
+                &json!({"code": 0, "message": "ok", "id": event.id, "duplicate": true}),
+            )
+        }
+        IngestOutcome::InProgress => {
+            let mut e = ApiError::new(
+                503,
+                "in_progress",
+                "this event is being stored by a concurrent request; retry",
+            );
+            e.retry_after_s = Some(1);
+            Err(e)
+        }
+        IngestOutcome::Unavailable => Err(ApiError::new(
+            503,
+            "unavailable",
+            "the event could not be stored; retry later",
+        )),
+    }
+}
