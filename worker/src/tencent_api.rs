@@ -4,6 +4,9 @@
 //!
 //! * Auth: `Authorization: TC3-HMAC-SHA256 …` checked by [`mediahook_core::tc3`] against the
 //!   source's `pull.tencent_api` credentials (SecretId compared in constant time, ±300 s).
+//!   Canonical forms: the URL path as sent and the host without its port (the Node SDK,
+//!   tested), and, failing that, the path `/` with the whole endpoint as the host
+//!   (`{Host}/v1/sources/{source}/tencent`, what the Go and Python SDKs sign by their source).
 //! * `X-TC-Action`: `PullEvents` / `ConfirmEvents`, served by
 //!   [`crate::pull_api::tencent_action`] — the same pull-queue calls, long-poll and answers as
 //!   the bearer-token Tencent routes. `X-TC-Version`: `2018-07-17`.
@@ -18,7 +21,7 @@
 //! source names are not revealed). Nothing of the Authorization header, the keys or the
 //! body is logged.
 
-use mediahook_core::tc3::{self, Credential};
+use mediahook_core::tc3::{self, Credential, Tc3Error};
 use serde_json::json;
 use worker::{Env, Method, Request};
 
@@ -105,7 +108,32 @@ pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Lo
             secret_id: "",
             secret_key: "",
         });
-    if let Err(e) = tc3::verify(&signed, &credential, now_ms()) {
+    let now = now_ms();
+    let mut verified = tc3::verify(&signed, &credential, now).map(|_| ());
+    if verified == Err(Tc3Error::SignatureFailure) {
+        // The Go and Python SDKs (by their source; not run here) sign the path `/` and their
+        // whole endpoint as the host: `{Host}{path without the trailing /}`.
+        let path = url.path().trim_end_matches('/');
+        let endpoint_headers: Vec<(&str, String)> = header_refs
+            .iter()
+            .map(|(k, v)| match k.eq_ignore_ascii_case("host") {
+                true if v.contains('/') => (*k, v.to_string()),
+                true => (*k, format!("{}{path}", v.trim())),
+                false => (*k, v.to_string()),
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = endpoint_headers
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let as_endpoint =
+            tc3::Request::new("POST", "/", &refs, &body).with_query(url.query().unwrap_or(""));
+        let second = tc3::verify(&as_endpoint, &credential, now).map(|_| ());
+        if second != Err(Tc3Error::SignatureFailure) {
+            verified = second;
+        }
+    }
+    if let Err(e) = verified {
         return envelope(log, e.code(), e.message());
     }
 
