@@ -24,7 +24,7 @@ echo "built: $(wc -c < "$wasm") bytes wasm, $(gzip -9c "$wasm" | wc -c) bytes gz
 
 echo "== end-to-end tests (node --test, workerd)"
 cd worker/tests
-if [ ! -d node_modules/standardwebhooks ]; then
+if [ ! -d node_modules/standardwebhooks ] || [ ! -d node_modules/tencentcloud-sdk-nodejs-vod ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # Each test file starts its own wrangler dev (fresh state dir) and stops it.

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use mediahook_core::standard_webhooks::{decode_secret, Webhook};
+use mediahook_core::tc3;
 use mediahook_core::url_policy::{check_url, UrlPolicy};
 use mediahook_core::verify::SourceKey;
 use mediahook_core::volcengine::SignOrder;
@@ -12,6 +13,8 @@ use mediahook_core::Vendor;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+use crate::access::{Cidr, PathSecret};
 
 /// Largest accepted callback body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -109,7 +112,10 @@ impl Destination {
 /// `PullQueue` Durable Object for `POST /v1/sources/{name}/events:pull` / `events:confirm`.
 #[derive(Debug, Clone)]
 pub struct PullSettings {
-    token_hash: [u8; 32],
+    /// SHA-256 of the bearer token; `None` when only `tencent_api` is configured.
+    token_hash: Option<[u8; 32]>,
+    /// Tencent API 3.0 credentials for `POST /v1/sources/{name}/tencent` (SPEC §9).
+    pub tencent_api: Option<TencentApi>,
     /// A pulled event is invisible this long, then pullable again (at-least-once).
     pub visibility_timeout_seconds: u32,
     /// Events are removed this long after they arrived (pulled or not).
@@ -133,7 +139,37 @@ impl PullSettings {
     /// constant time, as for the admin token).
     pub fn token_matches(&self, presented: &str) -> bool {
         let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        bool::from(got.ct_eq(&self.token_hash))
+        self.token_hash
+            .is_some_and(|want| bool::from(got.ct_eq(&want)))
+    }
+}
+
+/// `sources[].pull.tencent_api`: the SecretId/SecretKey pair a Tencent SDK puller signs its
+/// `PullEvents` / `ConfirmEvents` calls with (TC3-HMAC-SHA256, SPEC §9). Chosen by the
+/// operator (not Tencent's own keys). `Debug` never shows the key.
+#[derive(Clone)]
+pub struct TencentApi {
+    /// The SecretId (`AKID…`).
+    pub secret_id: String,
+    secret_key: String,
+}
+
+impl TencentApi {
+    /// The credential to verify requests with.
+    pub fn credential(&self) -> tc3::Credential<'_> {
+        tc3::Credential {
+            secret_id: &self.secret_id,
+            secret_key: &self.secret_key,
+        }
+    }
+}
+
+impl std::fmt::Debug for TencentApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TencentApi")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .finish()
     }
 }
 
@@ -152,6 +188,13 @@ pub struct Source {
     pub destinations: Vec<Destination>,
     /// Pull delivery, when configured.
     pub pull: Option<PullSettings>,
+    /// No vendor key: callbacks are parsed without signature verification (only allowed
+    /// with a `path_secret`, SPEC §8; e.g. Tencent VOD v2.0 legacy callbacks).
+    pub keyless: bool,
+    /// The callback URL is `/v1/hooks/{name}/{path_secret}` (SPEC §8).
+    pub path_secret: Option<PathSecret>,
+    /// Callers must come from one of these ranges (`CF-Connecting-IP`); empty = anyone.
+    pub allow_ips: Vec<Cidr>,
 }
 
 impl Source {
@@ -435,6 +478,8 @@ fn parse_source(
             "now_override_ms",
             "destinations",
             "pull",
+            "path_secret",
+            "allow_ips",
         ],
     );
     let name = match o.get("name").and_then(Value::as_str) {
@@ -463,14 +508,41 @@ fn parse_source(
             None
         }
     };
-    let key = match o.get("key").and_then(Value::as_str) {
-        Some(k) if !k.is_empty() => Some(k),
-        _ => {
+    let path_secret = match o.get("path_secret") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match PathSecret::parse(s) {
+            Ok(ps) => Some(ps),
+            Err(e) => {
+                p.push(&format!("{at}.path_secret"), e);
+                None
+            }
+        },
+        Some(_) => {
             p.push(
-                &format!("{at}.key"),
-                "required: the vendor signing key (a non-empty string)",
+                &format!("{at}.path_secret"),
+                "must be a string (the last segment of the callback URL)",
             );
             None
+        }
+    };
+    let allow_ips = parse_allow_ips(p, at, o.get("allow_ips"));
+    // A source without a key accepts unsigned callbacks: only behind a path_secret (§8).
+    let (key, keyless) = match o.get("key") {
+        Some(Value::String(k)) if !k.is_empty() => (Some(k.as_str()), false),
+        None | Some(Value::Null) if o.contains_key("path_secret") => (Some(""), true),
+        None | Some(Value::Null) => {
+            p.push(
+                &format!("{at}.key"),
+                "required: the vendor signing key (a non-empty string); a source without a key is only allowed with a path_secret (it then accepts unsigned callbacks)",
+            );
+            (None, false)
+        }
+        Some(_) => {
+            p.push(
+                &format!("{at}.key"),
+                "must be a non-empty string (the vendor signing key), or absent together with a path_secret",
+            );
+            (None, false)
         }
     };
     let is = |want: Vendor| vendor == Some(want);
@@ -490,7 +562,7 @@ fn parse_source(
         Some(_) if is(Vendor::BaiduVod) => {
             p.push(&format!("{at}.callback_url"), "must be the http(s) URL configured at Baidu")
         }
-        None if is(Vendor::BaiduVod) => p.push(
+        None if is(Vendor::BaiduVod) && !keyless => p.push(
             &format!("{at}.callback_url"),
             "required for baidu_vod: the callbackUrl configured at Baidu (it is part of the signature)",
         ),
@@ -574,7 +646,34 @@ fn parse_source(
         now_override_ms,
         destinations,
         pull,
+        keyless,
+        path_secret,
+        allow_ips,
     })
+}
+
+fn parse_allow_ips(p: &mut Problems, at: &str, v: Option<&Value>) -> Vec<Cidr> {
+    let mut out = Vec::new();
+    match v {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for (k, item) in list.iter().enumerate() {
+                match item.as_str().map(Cidr::parse) {
+                    Some(Ok(c)) => out.push(c),
+                    Some(Err(e)) => p.push(&format!("{at}.allow_ips[{k}]"), e),
+                    None => p.push(
+                        &format!("{at}.allow_ips[{k}]"),
+                        "must be a string: an IPv4/IPv6 address or CIDR range",
+                    ),
+                }
+            }
+        }
+        Some(_) => p.push(
+            &format!("{at}.allow_ips"),
+            "must be a non-empty array of CIDR ranges (\"203.0.113.0/24\", \"2001:db8::/32\")",
+        ),
+    }
+    out
 }
 
 fn parse_types(p: &mut Problems, at: &str, v: Option<&Value>) -> Vec<TypePattern> {
@@ -616,16 +715,22 @@ fn parse_pull(p: &mut Problems, at: &str, v: &Value) -> Option<PullSettings> {
             "visibility_timeout_seconds",
             "retention_seconds",
             "types",
+            "tencent_api",
         ],
     );
+    let tencent_api = match o.get("tencent_api") {
+        None | Some(Value::Null) => None,
+        Some(v) => parse_tencent_api(p, &format!("{at}.tencent_api"), v),
+    };
     let token_hash = match o.get("token") {
         Some(Value::String(t)) if t.len() >= 16 && !t.chars().any(char::is_whitespace) => {
             Some(Sha256::digest(t.as_bytes()).into())
         }
+        None if o.contains_key("tencent_api") => None,
         _ => {
             p.push(
                 &format!("{at}.token"),
-                "required: the pullers' bearer token, a string of at least 16 characters without spaces",
+                "required (unless tencent_api is set): the pullers' bearer token, a string of at least 16 characters without spaces",
             );
             None
         }
@@ -645,11 +750,63 @@ fn parse_pull(p: &mut Problems, at: &str, v: &Value) -> Option<PullSettings> {
         PULL_RETENTION_DEFAULT_S.into(),
     ));
     let types = parse_types(p, at, o.get("types"));
+    if o.contains_key("token") && token_hash.is_none() {
+        return None;
+    }
     Some(PullSettings {
-        token_hash: token_hash?,
+        token_hash,
+        tencent_api: match (o.get("tencent_api"), tencent_api) {
+            (None | Some(Value::Null), _) => None,
+            (_, Some(t)) => Some(t),
+            (_, None) => return None,
+        },
         visibility_timeout_seconds,
         retention_seconds,
         types,
+    })
+}
+
+fn parse_tencent_api(p: &mut Problems, at: &str, v: &Value) -> Option<TencentApi> {
+    let Value::Object(o) = v else {
+        p.push(
+            at,
+            "must be an object like {\"secret_id\": \"AKID…\", \"secret_key\": \"…\"}",
+        );
+        return None;
+    };
+    p.unknown_fields(at, o, &["secret_id", "secret_key"]);
+    let secret_id = match o.get("secret_id").and_then(Value::as_str) {
+        Some(s)
+            if !s.is_empty()
+                && s.len() <= 128
+                && s.bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"/,;".contains(&b)) =>
+        {
+            Some(s.to_string())
+        }
+        _ => {
+            p.push(
+                &format!("{at}.secret_id"),
+                "required: 1-128 visible ASCII characters without / , ; (the SecretId the SDK is given)",
+            );
+            None
+        }
+    };
+    let secret_key = match o.get("secret_key").and_then(Value::as_str) {
+        Some(s) if (16..=256).contains(&s.len()) && !s.chars().any(char::is_whitespace) => {
+            Some(s.to_string())
+        }
+        _ => {
+            p.push(
+                &format!("{at}.secret_key"),
+                "required: 16-256 characters without spaces (the SecretKey the SDK is given)",
+            );
+            None
+        }
+    };
+    Some(TencentApi {
+        secret_id: secret_id?,
+        secret_key: secret_key?,
     })
 }
 
@@ -869,5 +1026,96 @@ mod tests {
             assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
         }
         assert!(!errs.contains("short secret"));
+    }
+
+    #[test]
+    fn path_secret_allow_ips_and_keyless_sources() {
+        let c = ok(r#"{"sources":[
+              {"name":"legacy","vendor":"tencent_vod","path_secret":"0123456789abcdef-_.~"},
+              {"name":"signed","vendor":"volcengine_live","key":"k","path_secret":"fedcba9876543210",
+               "allow_ips":["203.0.113.0/24","2001:db8::/32","198.51.100.7"]},
+              {"name":"keyless-baidu","vendor":"baidu_vod","path_secret":"fedcba9876543210xx"}]}"#);
+        let legacy = c.source("legacy").unwrap();
+        assert!(legacy.keyless);
+        assert!(legacy
+            .path_secret
+            .as_ref()
+            .unwrap()
+            .matches("0123456789abcdef-_.~"));
+        assert!(legacy.allow_ips.is_empty());
+        let signed = c.source("signed").unwrap();
+        assert!(!signed.keyless);
+        assert_eq!(signed.allow_ips.len(), 3);
+        assert!(c.source("keyless-baidu").unwrap().keyless);
+
+        let errs = parse(
+            r#"{"sources":[
+              {"name":"a","vendor":"tencent_vod"},
+              {"name":"b","vendor":"tencent_vod","key":"","path_secret":"0123456789abcdef"},
+              {"name":"c","vendor":"tencent_vod","key":"k","path_secret":"short-SECRETVALUE"},
+              {"name":"d","vendor":"tencent_vod","key":"k","path_secret":"has/slash/0123456789"},
+              {"name":"e","vendor":"tencent_vod","key":"k","path_secret":5},
+              {"name":"f","vendor":"tencent_vod","key":"k","allow_ips":["10.0.0.1/8","nope","::/129",7]},
+              {"name":"g","vendor":"tencent_vod","key":"k","allow_ips":[]},
+              {"name":"h","vendor":"tencent_vod","key":"k","allow_ips":"10.0.0.0/8"}]}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        for needle in [
+            "sources[0].key: required: the vendor signing key (a non-empty string); a source without a key is only allowed with a path_secret",
+            "sources[1].key: must be a non-empty string",
+            "sources[3].path_secret: may only contain",
+            "sources[4].path_secret: must be a string",
+            "sources[5].allow_ips[0]: \"10.0.0.1/8\" has host bits set",
+            "sources[5].allow_ips[1]: \"nope\" is not an IPv4 or IPv6 address",
+            "sources[5].allow_ips[2]: \"::/129\": the prefix length must be 0 to 128",
+            "sources[5].allow_ips[3]: must be a string",
+            "sources[6].allow_ips: must be a non-empty array",
+            "sources[7].allow_ips: must be a non-empty array",
+        ] {
+            assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
+        }
+        // "short-SECRETVALUE" is 17 characters: valid; the message never echoes a secret.
+        assert!(!errs.contains("sources[2]"), "{errs}");
+        assert!(!errs.contains("SECRETVALUE") && !errs.contains("has/slash"));
+    }
+
+    #[test]
+    fn tencent_api_credentials() {
+        let c = ok(
+            r#"{"sources":[{"name":"a","vendor":"baidu_vod","key":"k","callback_url":"https://e.example.com/a",
+                "pull":{"tencent_api":{"secret_id":"AKIDexample0001","secret_key":"0123456789abcdefSECRET"}}},
+              {"name":"b","vendor":"tencent_vod","key":"k",
+                "pull":{"token":"pull-token-0123456789","tencent_api":{"secret_id":"AKIDb","secret_key":"0123456789abcdefghij"}}}]}"#,
+        );
+        let a = c.source("a").unwrap().pull.as_ref().unwrap();
+        assert!(
+            !a.token_matches(""),
+            "no token configured: no bearer token opens it"
+        );
+        let api = a.tencent_api.as_ref().unwrap();
+        assert_eq!(api.credential().secret_id, "AKIDexample0001");
+        assert_eq!(api.credential().secret_key, "0123456789abcdefSECRET");
+        assert!(!format!("{api:?}").contains("SECRET"));
+        let b = c.source("b").unwrap().pull.as_ref().unwrap();
+        assert!(b.token_matches("pull-token-0123456789") && b.tencent_api.is_some());
+
+        let errs = parse(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k","pull":{}},
+              {"name":"b","vendor":"tencent_vod","key":"k","pull":{"tencent_api":{"secret_id":"AK/ID","secret_key":"SECRETshort","x":1}}},
+              {"name":"c","vendor":"tencent_vod","key":"k","pull":{"tencent_api":"AKID:SECRETVALUE"}}]}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        for needle in [
+            "sources[0].pull.token: required (unless tencent_api is set)",
+            "sources[1].pull.tencent_api.secret_id: required",
+            "sources[1].pull.tencent_api.secret_key: required: 16-256 characters",
+            "sources[1].pull.tencent_api.x: unknown field",
+            "sources[2].pull.tencent_api: must be an object",
+        ] {
+            assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
+        }
+        assert!(!errs.contains("SECRET"), "{errs}");
     }
 }

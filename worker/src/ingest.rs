@@ -1,7 +1,7 @@
 //! `POST /v1/hooks/{source}`: a vendor callback. Verified (SPEC §1–2), normalized (§3),
 //! made durable, and only then answered 200.
 
-use mediahook_core::verify::{verify_callback, Request as CallbackRequest};
+use mediahook_core::verify::{parse_callback, verify_callback, Request as CallbackRequest};
 use mediahook_core::{baidu, VerifyError};
 use serde_json::json;
 use worker::{Env, Method, Request};
@@ -10,7 +10,7 @@ use crate::config::MAX_BODY_BYTES;
 use crate::http::{ok_json, ApiError, ApiResult, Log};
 use crate::protocol::{self, Admit, IngestOutcome, IngestReq, IngestResp};
 use crate::util::is_json_content_type;
-use crate::{ids, now_ms, store, valid_config};
+use crate::{access, ids, now_ms, store, valid_config};
 
 /// Test mode only: the same request handling minus verification and storage (the
 /// baseline of the load benchmark).
@@ -32,8 +32,15 @@ fn verify_error(e: VerifyError) -> ApiError {
     ApiError::new(status, e.kind(), e.message())
 }
 
-/// Handles one callback for the source named `source_name`.
-pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Log) -> ApiResult {
+/// Handles one callback for the source named `source_name`; `path_secret` is the URL's
+/// segment after the name, if any (SPEC §8: a wrong or missing one is an unknown source).
+pub async fn handle(
+    mut req: Request,
+    env: &Env,
+    source_name: &str,
+    path_secret: Option<&str>,
+    log: &mut Log,
+) -> ApiResult {
     if req.method() != Method::Post {
         return Err(ApiError::method_not_allowed("POST"));
     }
@@ -41,9 +48,20 @@ pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Lo
     let Ok(cfg) = cfg.as_ref() else {
         return Err(ApiError::no_route());
     };
-    let Some(source) = cfg.source(source_name) else {
+    let Some(source) = cfg
+        .source(source_name)
+        .filter(|s| access::path_allows(s.path_secret.as_ref(), path_secret))
+    else {
         return Err(ApiError::unknown_source());
     };
+    let caller = req.headers().get("cf-connecting-ip")?;
+    if !access::ip_allowed(&source.allow_ips, caller.as_deref()) {
+        return Err(ApiError::new(
+            403,
+            "ip_not_allowed",
+            "this source accepts callbacks only from its allow_ips ranges",
+        ));
+    }
     let declared = req
         .headers()
         .get("content-length")?
@@ -86,12 +104,17 @@ pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Lo
         (true, Some(t)) => t,
         _ => now,
     };
-    let callback = verify_callback(
-        source.vendor,
-        &source.key,
-        &CallbackRequest::new(&body).with_headers(&headers),
-        verify_now,
-    )
+    // A keyless source (only behind a path_secret) takes unsigned callbacks.
+    let callback = if source.keyless {
+        parse_callback(source.vendor, &body)
+    } else {
+        verify_callback(
+            source.vendor,
+            &source.key,
+            &CallbackRequest::new(&body).with_headers(&headers),
+            verify_now,
+        )
+    }
     .map_err(verify_error)?;
     let event = callback.normalize(&source.name, now);
     log.event_id = Some(event.id.clone());

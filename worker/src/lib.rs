@@ -6,6 +6,8 @@
 //! * [`admin`] — the admin API (bearer `admin_token`): list/inspect events, replay.
 //! * [`pull_api`] — the pull API (bearer pull token per source): `events:pull` /
 //!   `events:confirm` / `events:state` and Tencent's `PullEvents` / `ConfirmEvents`.
+//! * [`tencent_api`] — the same pulls for Tencent's own SDK (TC3-HMAC-SHA256, SPEC §9).
+//! * [`access`] — `path_secret` and `allow_ips` of a source (SPEC §8).
 //! * [`store`] — the `EventStore` Durable Object (SQLite; schema in [`schema`]).
 //! * [`pull_queue`] — the `PullQueue` Durable Object behind the pull API.
 //! * [`consumer`] — the queue consumer: POSTs events to their destinations (Standard
@@ -26,6 +28,7 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use worker::*;
 
+pub mod access;
 pub mod admin;
 pub mod config;
 mod consumer;
@@ -38,6 +41,7 @@ pub mod pull_api;
 pub mod pull_queue;
 pub mod schema;
 pub mod store;
+pub mod tencent_api;
 pub mod util;
 
 use config::Config;
@@ -148,7 +152,13 @@ pub async fn route(req: Request, env: &Env, log: &mut Log) -> ApiResult {
         ["v1", "hooks", source] => {
             log.route = "ingest";
             log.source = Some((*source).to_string());
-            ingest::handle(req, env, source, log).await
+            ingest::handle(req, env, source, None, log).await
+        }
+        // A source with a `path_secret` (SPEC §8); never logged.
+        ["v1", "hooks", source, path_secret] => {
+            log.route = "ingest";
+            log.source = Some((*source).to_string());
+            ingest::handle(req, env, source, Some(path_secret), log).await
         }
         ["bench", "bare"] => {
             log.route = "bench_bare";
@@ -157,6 +167,11 @@ pub async fn route(req: Request, env: &Env, log: &mut Log) -> ApiResult {
         ["v1", "sources"] | ["v1", "events", ..] | ["v1", "dead-letters", ..] => {
             log.route = "admin";
             admin::handle(req, env, &segs, log).await
+        }
+        ["v1", "sources", source, "tencent"] | ["v1", "sources", source, "tencent", ""] => {
+            log.route = "tencent_api";
+            log.source = Some((*source).to_string());
+            tencent_api::handle(req, env, source, log).await
         }
         ["v1", "sources", _, ..] => {
             log.route = "pull";

@@ -22,7 +22,7 @@ use crate::pull_queue::{BINDING, DEFAULT_WAIT_SECONDS, MAX_BATCH, MAX_WAIT_SECON
 use crate::{ids, valid_config};
 
 /// Largest accepted pull/confirm request body.
-const MAX_REQUEST_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
 /// Adds `"pull"` to admin API events of a pull source: their state in its `PullQueue`, or
 /// `{"status": "absent"}` (not kept for pulling: a type the pull filter leaves out, or removed
@@ -216,6 +216,30 @@ async fn handle_op(
         return Ok(json_resp(200, &out)?);
     }
     let bytes = req.bytes().await?;
+    serve(env, source_name, op, &bytes, log).await
+}
+
+/// Tencent's `PullEvents` (`confirm` false) or `ConfirmEvents` for a request already
+/// authenticated by [`crate::tencent_api`] (TC3-HMAC-SHA256): the same pull-queue calls,
+/// checks and answers as the bearer-token Tencent routes. Errors are [`ApiError`]s
+/// (400 bad parameters, 413 too large, 503 unavailable) for the caller to wrap.
+pub(crate) async fn tencent_action(
+    env: &Env,
+    source_name: &str,
+    confirm: bool,
+    body: &[u8],
+    log: &mut Log,
+) -> ApiResult {
+    let op = if confirm {
+        Op::TencentConfirm
+    } else {
+        Op::TencentPull
+    };
+    serve(env, source_name, op, body, log).await
+}
+
+/// A pull or confirm (ours or Tencent's) on an authenticated request with this body.
+async fn serve(env: &Env, source_name: &str, op: Op, bytes: &[u8], log: &mut Log) -> ApiResult {
     if bytes.len() > MAX_REQUEST_BYTES {
         return Err(ApiError::new(
             413,
@@ -226,7 +250,7 @@ async fn handle_op(
     let body: Map<String, Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
-        match serde_json::from_slice::<Value>(&bytes) {
+        match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(o)) => o,
             _ => return Err(ApiError::bad_request("the body must be a JSON object")),
         }

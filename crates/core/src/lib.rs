@@ -45,6 +45,7 @@ mod hex;
 pub mod json;
 mod signing;
 pub mod standard_webhooks;
+pub mod tc3;
 pub mod tencent;
 pub mod tencent_live;
 pub mod time;
