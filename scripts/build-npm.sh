@@ -72,8 +72,6 @@ cp "$crate/js/index.d.ts" "$pkg/dist/index.d.cts"
 cp "$crate/js/index.d.ts" "$pkg/dist/index.d.mts"
 cp "$crate/js/cli.mjs" "$pkg/dist/cli.mjs"
 chmod +x "$pkg/dist/cli.mjs"
-# Temporary, until the wasm exports vendorInfo(): the console's sample bodies for `trigger`.
-cp "$top/console/public/samples.mjs" "$pkg/dist/fallback-samples.mjs"
 cp "$crate/README.md" "$crate/LICENSE-MIT" "$crate/LICENSE-APACHE" "$pkg/"
 
 version=$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$top/Cargo.toml" | head -n1)

@@ -144,6 +144,20 @@ describe('mediahook verify', () => {
     assert.match(r2.stdout, /^missing: this is a Tencent v2\.0 callback/);
   });
 
+  it('a send-time vendor (byteplus_live): "sent 10 min ago (t=…), more than the 5 min window"', async () => {
+    const { signCallback, vendorInfo } = requireMediahook();
+    const v = vendorInfo().find((x) => x.id === 'byteplus_live');
+    assert.equal(v.signature.timestamp, 'sent');
+    const now = Date.now();
+    const signed = signCallback('byteplus_live', { body: v.samples[0].body, key: 'k', now: now - 600_000 });
+    const t = Math.floor((now - 600_000) / 1000);
+    const r = await cli(['verify', 'byteplus_live', '--key', 'k', '--body', '-', '--now', String(now)], { input: signed.body });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout.trim(), new RegExp(`^expired: sent 10 min ago \\(t=${t}, [0-9T:-]+Z\\), more than the 5 min window$`));
+    const ok = await cli(['verify', 'byteplus_live', '--key', 'k', '--body', '-', '--now', String(now), '--window-seconds', '900'], { input: signed.body });
+    assert.equal(ok.code, 0, ok.stdout);
+  });
+
   it('malformed_payload: not a JSON object', async () => {
     const r = await cli(['verify', 'volcengine_live', '--key', 'k', '--body', '-'], { input: 'hello' });
     assert.equal(r.code, 1);
@@ -237,6 +251,21 @@ describe('mediahook trigger against a server on 127.0.0.1', () => {
       }
     });
   }
+
+  it('every registered vendor (vendorInfo): each sample type triggers a callback that verifies', async () => {
+    const { vendorInfo } = requireMediahook();
+    for (const v of vendorInfo()) {
+      const types = [...new Set(v.samples.map((x) => x.vendorType))];
+      for (const type of types) {
+        got.length = 0;
+        const r = await cli(['trigger', v.id, type, '--url', `${base}/${v.id}`], { env: { MEDIAHOOK_KEY: `key-${v.id}` } });
+        assert.equal(r.code, 0, `${v.id} ${type}: ${r.stdout}${r.stderr}`);
+        assert.equal(got.length, 1, `${v.id} ${type}`);
+        assert.equal(got[0].ev.vendor, v.id);
+        assert.equal(got[0].ev.vendor_type, type);
+      }
+    }
+  });
 
   it('a non-2xx answer (or a wrong key) → exit 1; --json lines carry status and ms', async () => {
     answer = 503;

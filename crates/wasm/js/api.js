@@ -22,7 +22,11 @@ function createApi(raw, nodeCrypto) {
     MESSAGES[kind] = message;
     STATUS[kind] = i + 1;
   });
-  const VENDORS = ['tencent_vod', 'baidu_vod', 'volcengine_live'];
+  // The vendor list comes from the core's registration (vendorInfo), never a copy here.
+  const INFO = JSON.parse(raw.vendorInfo());
+  const VENDORS = INFO.map((v) => v.id);
+  // Baidu's default window (seconds) for the node:crypto path, from the same registration.
+  const BAIDU_WINDOW = (INFO.find((v) => v.id === 'baidu_vod') || { signature: {} }).signature.defaultWindowSeconds;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const encoder = new TextEncoder();
 
@@ -96,6 +100,14 @@ function createApi(raw, nodeCrypto) {
     if (value === undefined || value === null) return '';
     if (value !== 'key_first' && value !== 'time_first') {
       throw typeError('signOrder must be "key_first" or "time_first"');
+    }
+    return value;
+  }
+
+  function timestampArg(value) {
+    if (value === undefined || value === null) return undefined;
+    if (value !== 'expiry' && value !== 'sent') {
+      throw typeError('timestamp must be "expiry" or "sent"');
     }
     return value;
   }
@@ -221,10 +233,15 @@ function createApi(raw, nodeCrypto) {
     const key = strArg(req.key, 'key');
     const callbackUrl = strArg(req.callbackUrl, 'callbackUrl', '');
     const now = numArg(req.now, 'now', Date.now());
-    const tolerance = numArg(req.toleranceSeconds, 'toleranceSeconds', 300);
+    // NaN = the vendor's default window (Baidu/BytePlus 300 s).
+    const tolerance = req.windowSeconds !== undefined && req.windowSeconds !== null
+      ? numArg(req.windowSeconds, 'windowSeconds', NaN)
+      : numArg(req.toleranceSeconds, 'toleranceSeconds', NaN);
     const order = orderArg(req.signOrder);
     const source = strArg(req.source, 'source', 'default');
-    if (nodeCrypto !== undefined && vendor === 'baidu_vod' && baiduFast(body, req.headers, key, callbackUrl, now, tolerance)) {
+    const timestamp = timestampArg(req.timestamp);
+    if (nodeCrypto !== undefined && vendor === 'baidu_vod' && Number.isSafeInteger(BAIDU_WINDOW)
+      && baiduFast(body, req.headers, key, callbackUrl, now, Number.isNaN(tolerance) ? BAIDU_WINDOW : tolerance)) {
       // Signature and window are fine: what is left is the core's parse + normalize.
       let ok;
       try {
@@ -238,7 +255,7 @@ function createApi(raw, nodeCrypto) {
     }
     let json;
     try {
-      json = raw.verifyCallbackBytes(vendor, bytesOf(body), headers, key, callbackUrl, now, tolerance, order, source);
+      json = raw.verifyCallbackBytes(vendor, bytesOf(body), headers, key, callbackUrl, now, tolerance, order, source, timestamp);
     } catch (e) {
       rethrow(e);
     }
@@ -304,13 +321,22 @@ function createApi(raw, nodeCrypto) {
     const user = strArg(req.user, 'user', 'mediahook');
     const ttl = numArg(req.ttlSeconds, 'ttlSeconds', 600);
     const order = orderArg(req.signOrder);
+    const timestamp = timestampArg(req.timestamp);
     let json;
     try {
-      json = raw.signCallback(vendor, body, key, now, callbackUrl, user, ttl, order);
+      json = raw.signCallback(vendor, body, key, now, callbackUrl, user, ttl, order, timestamp);
     } catch (e) {
       rethrow(e);
     }
     return JSON.parse(json);
+  }
+
+  /**
+   * Every registered vendor as the core describes it: signature scheme, options, shared
+   * event types, documented samples and config-form fields (a fresh copy per call).
+   */
+  function vendorInfo() {
+    return JSON.parse(raw.vendorInfo());
   }
 
   const rawWebhook = new WeakMap();
@@ -407,5 +433,5 @@ function createApi(raw, nodeCrypto) {
     }
   }
 
-  return { verifyCallback, normalize, validateConfig, signCallback, StandardWebhook, MediahookError };
+  return { verifyCallback, normalize, validateConfig, signCallback, vendorInfo, StandardWebhook, MediahookError };
 }

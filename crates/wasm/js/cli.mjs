@@ -16,38 +16,26 @@ class Failure extends Error {}
 // Vendors, event types and documented samples: all from the package (no copy here).
 
 /**
- * `[{id, name, requiresCallbackUrl, signature?, eventTypes: [{vendorType, type}], samples:
- * [{vendorType, body}]}]`, from the package's `vendorInfo()`.
+ * Every registered vendor with what `trigger` can send: `[{id, name, requiresCallbackUrl,
+ * signature, options, samples: [{vendorType, type, body}]}]`, from the package's `vendorInfo()`
+ * (the core's registration: one list of vendors, samples and signature facts).
  */
 async function vendorSamples() {
-  if (typeof mh.vendorInfo === 'function') {
-    return mh.vendorInfo().map((v) => ({
-      id: v.id,
-      name: v.name,
-      requiresCallbackUrl: Boolean(v.requiresCallbackUrl),
-      signature: v.signature,
-      eventTypes: v.eventTypes,
-      samples: v.samples.map((s) => ({ vendorType: s.vendorType, body: typeof s.body === 'string' ? s.body : JSON.stringify(s.body) })),
-    }));
-  }
-  // Until the package exports vendorInfo(): the console's samples, copied in by build-npm.sh.
-  const s = await import('./fallback-samples.mjs');
-  const names = { tencent_vod: 'Tencent Cloud VOD', baidu_vod: 'Baidu AI Cloud VOD', volcengine_live: 'Volcengine Live' };
-  return Object.keys(names).map((id) => {
-    const types = s.eventTypes(id);
-    const withType = (vendorType) => {
-      const body = JSON.stringify(s.sampleBody(id, vendorType));
-      return { vendorType, type: mh.normalize(id, body).type, body };
-    };
-    const all = types.map(withType);
-    return {
-      id,
-      name: names[id],
-      requiresCallbackUrl: id === 'baidu_vod',
-      eventTypes: all.map(({ vendorType, type }) => ({ vendorType, type })),
-      samples: all.map(({ vendorType, body }) => ({ vendorType, body })),
-    };
-  });
+  return mh.vendorInfo().map((v) => ({
+    id: v.id,
+    name: v.name,
+    requiresCallbackUrl: v.requiresCallbackUrl,
+    signature: v.signature,
+    options: v.options,
+    samples: v.samples.map((s) => ({ vendorType: s.vendorType, type: mh.normalize(v.id, s.body).type, body: s.body })),
+  }));
+}
+
+/** The event types `trigger` can send for a vendor: one per sample vendor type. */
+function eventTypes(v) {
+  const seen = new Map();
+  for (const s of v.samples) if (!seen.has(s.vendorType)) seen.set(s.vendorType, { vendorType: s.vendorType, type: s.type });
+  return [...seen.values()];
 }
 
 function findVendor(vendors, id) {
@@ -148,8 +136,9 @@ the error kind with the reason in plain words and exits 1.
   --header 'Name: value'   a request header (repeatable; Baidu signs with vod-callback-auth-*)
   --callback-url URL       Baidu: the callbackUrl configured at the vendor
   --now MS                 the time to verify at, Unix milliseconds (default: now)
-  --tolerance-seconds S    Baidu: accepted |now − send time| (default 300)
-  --sign-order ORDER       Volcengine: key_first (default) or time_first
+  --window-seconds S       send-time signatures (Baidu, BytePlus): accepted |now − t| (default:
+                           the vendor's; --tolerance-seconds is the same)
+  --sign-order ORDER       Volcengine/BytePlus: key_first or time_first (default: the vendor's)
   --json                   {"ok": true, "event"} or {"ok": false, "error": {kind, reason}}`,
   'validate-config': `Usage: mediahook validate-config <vendor> <file.json> [--current <file.json>] [--allow-loopback] [--json]
 
@@ -166,7 +155,7 @@ const COMMON = { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' 
 const OPTIONS = {
   trigger: { ...COMMON, url: { type: 'string' }, key: { type: 'string' }, 'callback-url': { type: 'string' }, count: { type: 'string' }, list: { type: 'boolean' } },
   listen: { ...COMMON, base: { type: 'string' }, source: { type: 'string' }, token: { type: 'string' }, 'forward-to': { type: 'string' }, secret: { type: 'string' }, 'timeout-ms': { type: 'string' } },
-  verify: { ...COMMON, key: { type: 'string' }, body: { type: 'string' }, header: { type: 'string', multiple: true }, 'callback-url': { type: 'string' }, now: { type: 'string' }, 'tolerance-seconds': { type: 'string' }, 'sign-order': { type: 'string' } },
+  verify: { ...COMMON, key: { type: 'string' }, body: { type: 'string' }, header: { type: 'string', multiple: true }, 'callback-url': { type: 'string' }, now: { type: 'string' }, 'tolerance-seconds': { type: 'string' }, 'window-seconds': { type: 'string' }, 'sign-order': { type: 'string' } },
   'validate-config': { ...COMMON, current: { type: 'string' }, 'allow-loopback': { type: 'boolean' } },
 };
 
@@ -232,12 +221,12 @@ async function trigger(args) {
     positionals(p, 0, 1, 'mediahook trigger --list [<vendor>]');
     const list = p.length ? [findVendor(vendors, p[0])] : vendors;
     if (json) {
-      for (const v of list) out(JSON.stringify({ vendor: v.id, name: v.name, requiresCallbackUrl: v.requiresCallbackUrl, eventTypes: v.eventTypes }));
+      for (const v of list) out(JSON.stringify({ vendor: v.id, name: v.name, requiresCallbackUrl: v.requiresCallbackUrl, eventTypes: eventTypes(v) }));
       return 0;
     }
     for (const v of list) {
       out(`${v.id}  ${v.name}${v.requiresCallbackUrl ? '  (needs --callback-url, default --url)' : ''}`);
-      for (const t of v.eventTypes) out(`  ${t.vendorType.padEnd(44)} ${t.type}`);
+      for (const t of eventTypes(v)) out(`  ${t.vendorType.padEnd(44)} ${t.type}`);
     }
     return 0;
   }
@@ -245,8 +234,7 @@ async function trigger(args) {
   const vendor = findVendor(vendors, p[0]);
   let sample = vendor.samples[0];
   if (p[1] !== undefined) {
-    const byType = vendor.eventTypes.filter((t) => t.type === p[1]).map((t) => t.vendorType);
-    sample = vendor.samples.find((s) => s.vendorType === p[1]) ?? vendor.samples.find((s) => byType.includes(s.vendorType));
+    sample = vendor.samples.find((s) => s.vendorType === p[1]) ?? vendor.samples.find((s) => s.type === p[1]);
     if (!sample) {
       throw new UsageError(`${vendor.id} has no event type ${JSON.stringify(p[1])}: see mediahook trigger --list ${vendor.id}`);
     }
@@ -444,59 +432,70 @@ async function listen(args) {
 // verify
 
 function headerOf(headers, name) {
-  const k = Object.keys(headers).find((h) => h.toLowerCase() === name);
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
   return k === undefined ? undefined : headers[k];
 }
 
-/** The signed expiry (Unix s) of a Tencent/Volcengine body, if it has one. */
-function expiryOf(vendor, body) {
+function parseBody(body) {
   try {
     const b = JSON.parse(Buffer.from(body).toString('utf8'));
-    const raw = vendor === 'tencent_vod' ? b.T : (b.t ?? (b.data && b.data.t));
-    const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+    return b !== null && typeof b === 'object' ? b : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isTencentV2(body) {
-  try {
-    const b = JSON.parse(Buffer.from(body).toString('utf8'));
-    return b !== null && typeof b === 'object' && typeof b.eventType === 'string' && 'data' in b && !('EventType' in b);
-  } catch {
-    return false;
+/** The signed timestamp of a callback as `{name, value (Unix ms)}`, from the vendor's signature facts. */
+function signedTime(info, body, headers) {
+  const sig = info.signature;
+  const names = sig.location === 'headers' ? sig.headers : sig.fields;
+  const name = names.find((n) => /(^t$|timestamp)/i.test(n));
+  if (name === undefined) return undefined;
+  let raw;
+  if (sig.location === 'headers') raw = headerOf(headers, name);
+  else {
+    const b = parseBody(body);
+    raw = b && (b[name] ?? (b.data && typeof b.data === 'object' ? b.data[name] : undefined));
   }
+  const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
+  return { name, raw: n, ms: n > 1e12 ? n : n * 1000 }; // milliseconds (Baidu) or seconds
 }
 
-/** The reason for a refused callback, in plain words (SPEC §2 kinds). */
-function reason(kind, vendor, { body, headers, nowMs, tolerance }) {
+function isTencentV2(body) {
+  const b = parseBody(body);
+  return b !== undefined && typeof b.eventType === 'string' && 'data' in b && !('EventType' in b);
+}
+
+/** The reason for a refused callback, in plain words (SPEC §2 kinds), from the vendor's facts. */
+function reason(kind, info, { body, headers, nowMs, windowSeconds }) {
+  const sig = info.signature;
+  const hasOrder = info.options.some((o) => o.option === 'signOrder');
   switch (kind) {
     case 'missing':
-      if (vendor === 'tencent_vod' && isTencentV2(body)) {
+      if (info.id === 'tencent_vod' && isTencentV2(body)) {
         return 'this is a Tencent v2.0 callback (version/eventType/data, never signed): switch the app to 3.0 callbacks at Tencent, or accept it unsigned on a path secret';
       }
       return 'no signature: is signing enabled at the vendor?'
-        + (vendor === 'baidu_vod' ? ' (the vod-callback-auth-* headers are missing: pass them with --header)' : '');
+        + (sig.location === 'headers' ? ` (no ${sig.headers.join(' / ')} header: pass the headers with --header)` : '');
     case 'malformed':
-      return 'the signature or its timestamp is present but unreadable (not hex, wrong length, or not an integer)';
+      return `the signature (${sig.fields.join(', ')}) is present but unreadable (not hex, wrong length, or a timestamp that is not an integer)`;
     case 'mismatch':
-      if (vendor === 'baidu_vod') return 'signed with another key or another callback URL (or over other bytes: pass the body exactly as received)';
-      if (vendor === 'volcengine_live') return 'signed with another key (or with the other sign order: try --sign-order time_first)';
-      return 'signed with another key';
+      return `signed with another key${info.requiresCallbackUrl ? ' or another callback URL' : ''}`
+        + (hasOrder ? ' (or with the other sign order: try --sign-order time_first)' : '')
+        + (sig.coversBody ? ' (or over other bytes: pass the body exactly as received)' : '');
     case 'malformed_payload':
       return 'the body is not a JSON object (or is nested deeper than 128 levels)';
     case 'expired': {
-      const ts = Number(headerOf(headers, 'vod-callback-auth-timestamp'));
-      if (vendor === 'baidu_vod' && Number.isFinite(ts)) {
-        const diff = (nowMs - ts) / 1000;
-        return diff >= 0
-          ? `sent ${humanDuration(diff)} ago (vod-callback-auth-timestamp=${ts}, ${iso(ts)}), more than the ${humanDuration(tolerance)} tolerance`
-          : `sent ${humanDuration(diff)} in the future (vod-callback-auth-timestamp=${ts}): check the clocks`;
-      }
-      const t = expiryOf(vendor, body);
-      if (t !== undefined) return `expired ${humanDuration(nowMs / 1000 - t)} ago (T=${t}, ${iso(t * 1000)})`;
-      return 'outside the time window';
+      const t = signedTime(info, body, headers);
+      if (t === undefined) return 'outside the time window';
+      const at = `${t.name}=${t.raw}, ${iso(t.ms)}`;
+      const diff = (nowMs - t.ms) / 1000;
+      if (sig.timestamp === 'expiry') return `expired ${humanDuration(diff)} ago (${at})`;
+      const window = windowSeconds ?? sig.defaultWindowSeconds;
+      return diff >= 0
+        ? `sent ${humanDuration(diff)} ago (${at}), more than the ${humanDuration(window)} window`
+        : `sent ${humanDuration(diff)} in the future (${at}), beyond the ${humanDuration(window)} window: check the clocks`;
     }
     default:
       return kind;
@@ -507,7 +506,8 @@ async function verify(args) {
   const { values, positionals: p } = parse('verify', args);
   positionals(p, 1, 1, 'mediahook verify <vendor> --key <KEY> --body <file|->');
   const vendors = await vendorSamples();
-  const vendor = findVendor(vendors, p[0]).id;
+  const info = findVendor(vendors, p[0]);
+  const vendor = info.id;
   const key = need(values, 'key', 'MEDIAHOOK_KEY');
   const body = readInput(need(values, 'body'), 'the body');
   const headers = {};
@@ -517,19 +517,21 @@ async function verify(args) {
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
   const nowMs = intOption(values.now, 'now', 0, 8.64e15, Date.now());
-  const tolerance = intOption(values['tolerance-seconds'], 'tolerance-seconds', 0, 86_400 * 365, 300);
+  const windowSeconds = values['window-seconds'] === undefined
+    ? intOption(values['tolerance-seconds'], 'tolerance-seconds', 0, 86_400 * 365, undefined)
+    : intOption(values['window-seconds'], 'window-seconds', 0, 86_400 * 365, undefined);
   const order = values['sign-order'];
   if (order !== undefined && order !== 'key_first' && order !== 'time_first') {
     throw new UsageError('--sign-order must be key_first or time_first');
   }
   const callbackUrl = values['callback-url'];
   try {
-    const event = verifyCallback(vendor, { body, headers, key, callbackUrl, now: nowMs, toleranceSeconds: tolerance, signOrder: order });
+    const event = verifyCallback(vendor, { body, headers, key, callbackUrl, now: nowMs, windowSeconds, signOrder: order });
     out(json ? JSON.stringify({ ok: true, event }) : JSON.stringify(event, null, 2));
     return 0;
   } catch (e) {
     if (!(e instanceof MediahookError)) throw e;
-    const why = reason(e.kind, vendor, { body, headers, nowMs, tolerance });
+    const why = reason(e.kind, info, { body, headers, nowMs, windowSeconds });
     if (json) out(JSON.stringify({ ok: false, error: { kind: e.kind, reason: why } }));
     else out(`${e.kind}: ${why}`);
     return 1;

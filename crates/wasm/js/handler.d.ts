@@ -1,6 +1,6 @@
 // Types of `mediahook/handler` (hand-written; no `any`). scripts/build-npm.sh copies this file
 // to dist/handler.d.mts and, with the import below pointing at ./index.cjs, dist/handler.d.cts.
-import type { HeadersLike, NormalizedEvent, Vendor } from "./index.mjs";
+import type { HeadersLike, NormalizedEvent, TimestampMeaning, Vendor } from "./index.mjs";
 
 /** The parts of a fetch `Request` the handler reads (used when no DOM/undici types are loaded). */
 export interface RequestLike {
@@ -22,10 +22,14 @@ export interface HandlerOptions<V extends Vendor = Vendor> {
   key: string;
   /** Baidu: the callbackUrl configured at the vendor, exactly (part of the signed message). */
   callbackUrl?: string;
-  /** Baidu: accepted |now − send time| in seconds (default 300). */
+  /** Send-time signatures (Baidu, BytePlus): accepted |now − t| in seconds (default: the vendor's). */
+  windowSeconds?: number;
+  /** The same as `windowSeconds` (the name Baidu sources use). */
   toleranceSeconds?: number;
-  /** Volcengine: `MD5(key + t)` (`"key_first"`, default) or `MD5(t + key)`. */
+  /** Volcengine/BytePlus Live: `MD5(key + t)` or `MD5(t + key)` (default: the vendor's). */
   signOrder?: "key_first" | "time_first";
+  /** Volcengine/BytePlus Live: whether `t` is an expiry or the send time (default: the vendor's). */
+  timestamp?: TimestampMeaning;
   /** The source name put into each event (default `"default"`). */
   source?: string;
   /** Largest accepted body in bytes (default 1 MiB); larger ones get 413. */

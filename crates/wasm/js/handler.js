@@ -35,7 +35,15 @@ function createHandlerCore(api) {
     if (callbackUrl !== undefined && typeof callbackUrl !== 'string') throw new TypeError('callbackUrl must be a string');
     const maxBodyBytes = opts.maxBodyBytes === undefined ? MAX_BODY_BYTES : opts.maxBodyBytes;
     if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError('maxBodyBytes must be a positive integer');
-    const base = { key, callbackUrl, toleranceSeconds: opts.toleranceSeconds, signOrder: opts.signOrder, source: opts.source };
+    const base = {
+      key,
+      callbackUrl,
+      windowSeconds: opts.windowSeconds,
+      toleranceSeconds: opts.toleranceSeconds,
+      signOrder: opts.signOrder,
+      timestamp: opts.timestamp,
+      source: opts.source,
+    };
     // Checks vendor, signOrder, … now (a bad option is a TypeError at start-up, not a 500 later).
     try {
       verifyCallback(vendor, { ...base, body: '' });
