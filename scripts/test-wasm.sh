@@ -4,7 +4,12 @@
 #   2. scripts/build-npm.sh, `npm pack`, install of the tarball into a fresh temp project
 #   3. node --test wasm-pack-tests/test/: require/import of the packed package, TypeScript,
 #      standardwebhooks/svix interop, every shared vector through the JS API, publint, attw,
-#      and the demo page in headless Chromium driven by playwright-core.
+#      and the demo page in headless Chromium driven by playwright-core; the handlers
+#      (mediahook/handler, mediahook/node) against Node's Request/Response and the real express
+#      and hono on 127.0.0.1; the node:crypto path against the wasm one; the `mediahook` CLI;
+#      README quick start paths 1–2.
+#   4. worker/tests/cli.test.mjs: `mediahook trigger`/`listen` against the worker on workerd
+#      (README quick start paths 3–4); builds the worker when worker/build is missing or stale.
 # Exits non-zero on any failure. Reads testdata/vectors (or MEDIAHOOK_VECTORS).
 set -euo pipefail
 
@@ -64,3 +69,17 @@ log "node --test wasm-pack-tests/test/"
 cd wasm-pack-tests
 MEDIAHOOK_TEST_PROJECT="$project" MEDIAHOOK_PKG_DIR="$top/crates/wasm/pkg" \
   node --test --test-reporter=spec --test-concurrency=2 --test-timeout=180000 test/*.test.mjs
+cd "$top"
+
+log "worker/tests/cli.test.mjs: the CLI against the worker on workerd"
+# shellcheck disable=SC1091
+. "$top/scripts/tools.sh" worker
+set -euo pipefail
+newest_src=$(find worker/src worker/Cargo.toml crates/core/src -type f -newer worker/build/index.js 2>/dev/null | head -n1 || true)
+if [ ! -f worker/build/index.js ] || [ -n "$newest_src" ]; then
+  log "building the worker (worker-build --release)"
+  (cd worker && worker-build --release)
+fi
+(cd worker/tests && { [ -d node_modules/standardwebhooks ] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd worker/tests && MEDIAHOOK_PKG_DIR="$top/crates/wasm/pkg" \
+  timeout 600 node --test --test-reporter=spec --test-concurrency=1 --test-timeout=300000 cli.test.mjs)

@@ -9,7 +9,7 @@ import { consumerProject, testsDir } from './helpers.mjs';
 
 const tsc = join(testsDir, 'node_modules', '.bin', 'tsc');
 const fixtures = join(testsDir, 'fixtures');
-const FILES = ['usage.mts', 'usage.cts', 'browser-usage.ts', 'tsconfig.node.json', 'tsconfig.bundler.json'];
+const FILES = ['usage.mts', 'usage.cts', 'browser-usage.ts', 'handlers-usage.mts', 'handlers-usage.cts', 'handlers-browser.ts', 'tsconfig.node.json', 'tsconfig.bundler.json'];
 
 function compile(config) {
   const dir = consumerProject();
@@ -25,7 +25,7 @@ describe('TypeScript', () => {
   it('usage compiles with --strict under module/moduleResolution nodenext (ESM and CJS)', () => compile('tsconfig.node.json'));
   it('usage compiles with --strict under moduleResolution bundler with the DOM lib', () => compile('tsconfig.bundler.json'));
   it('the public types contain no `any`', () => {
-    for (const f of ['index.d.mts', 'index.d.cts']) {
+    for (const f of ['index.d.mts', 'index.d.cts', 'handler.d.mts', 'handler.d.cts', 'node.d.mts', 'node.d.cts']) {
       const text = readFileSync(join(consumerProject(), 'node_modules', 'mediahook', 'dist', f), 'utf8');
       const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
       assert.doesNotMatch(code, /\bany\b/, f);

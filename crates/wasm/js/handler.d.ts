@@ -1,0 +1,57 @@
+// Types of `mediahook/handler` (hand-written; no `any`). scripts/build-npm.sh copies this file
+// to dist/handler.d.mts and, with the import below pointing at ./index.cjs, dist/handler.d.cts.
+import type { HeadersLike, NormalizedEvent, TimestampMeaning, Vendor } from "./index.mjs";
+
+/** The parts of a fetch `Request` the handler reads (used when no DOM/undici types are loaded). */
+export interface RequestLike {
+  readonly method: string;
+  readonly headers: HeadersLike;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The fetch `Response` class's instance type when the environment declares one. */
+export type WebResponse = typeof globalThis extends { Response: { prototype: infer R } } ? R : unknown;
+/** The fetch `Request` type when the environment declares one, else {@link RequestLike}. */
+export type WebRequest = typeof globalThis extends { Request: { prototype: infer R } } ? R : RequestLike;
+
+/** Options of {@link createHandler} (and of `createHandler` from `mediahook/node`). */
+export interface HandlerOptions<V extends Vendor = Vendor> {
+  /** The vendor that sends these callbacks. */
+  vendor: V;
+  /** Tencent `SignKey`, Baidu `signKey`, Volcengine `AuthKeyPrimary`. */
+  key: string;
+  /** Baidu: the callbackUrl configured at the vendor, exactly (part of the signed message). */
+  callbackUrl?: string;
+  /** Send-time signatures (Baidu, BytePlus): accepted |now − t| in seconds (default: the vendor's). */
+  windowSeconds?: number;
+  /** The same as `windowSeconds` (the name Baidu sources use). */
+  toleranceSeconds?: number;
+  /** Volcengine/BytePlus Live: `MD5(key + t)` or `MD5(t + key)` (default: the vendor's). */
+  signOrder?: "key_first" | "time_first";
+  /** Volcengine/BytePlus Live: whether `t` is an expiry or the send time (default: the vendor's). */
+  timestamp?: TimestampMeaning;
+  /** The source name put into each event (default `"default"`). */
+  source?: string;
+  /** Largest accepted body in bytes (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /**
+   * Called with each verified, normalized event; the vendor gets 200 after it resolves.
+   * If it throws (or rejects), the answer is 500 so that the vendor retries: deduplicate on
+   * `event.id`.
+   */
+  onEvent(event: NormalizedEvent<V>): void | Promise<void>;
+  /** Told about an `onEvent` failure (or a misconfigured Node body parser); never changes the answer. */
+  onError?(error: unknown): void;
+}
+
+/** A Web-standard handler: Hono, Next.js route handlers, Bun, Deno, Workers. */
+export type WebHandler = (request: WebRequest | RequestLike) => Promise<WebResponse>;
+
+/**
+ * Verifies the raw body of each request, normalizes it, awaits `onEvent` and answers what the
+ * vendor expects: 200 `{"code":0,"message":"ok","id":…}`; 401 (`missing`, `mismatch`,
+ * `expired`) or 400 (`malformed`, `malformed_payload`) with `{"error":{"code","message"}}`;
+ * 405 for another method; 413 over `maxBodyBytes`; 500 when `onEvent` threw.
+ * @throws {TypeError} at creation, on bad options (unknown vendor, no key, no onEvent).
+ */
+export declare function createHandler<V extends Vendor>(opts: HandlerOptions<V>): WebHandler;

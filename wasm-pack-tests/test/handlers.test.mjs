@@ -1,0 +1,207 @@
+// `mediahook/handler` (Request → Response) and `mediahook/node` ((req, res)) from the packed
+// package: against Node's own Request/Response, and served on 127.0.0.1 by the real `express`
+// (5) and `hono` (4, via @hono/node-server) packages and plain node:http.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { consumerProject, requireMediahook } from './helpers.mjs';
+
+const KEYS = { tencent_vod: 'TencentSignKey01', baidu_vod: 'baiduSignKeyForTests', volcengine_live: 'volcAuthKeyTests' };
+const BAIDU_URL = 'https://hooks.example.com/v1/hooks/baidu';
+const BODIES = {
+  tencent_vod: { EventType: 'NewFileUpload', FileUploadEvent: { FileId: '5285890784273533167', MediaBasicInfo: { Name: 'a.mp4' } } },
+  baidu_vod: { eventId: 'evt-h1', eventType: 'MEDIA_UPLOAD_COMPLETE', eventTime: '2024-11-11T09:27:42Z', mediaUploadCompleteEvent: { mediaId: 'mda-h1' } },
+  volcengine_live: { vhost: 'push.example.com', app: 'live', stream: 's1', event_type: 'push_start', time: 1732269400 },
+};
+const SUBJECTS = { tencent_vod: '5285890784273533167', baidu_vod: 'mda-h1', volcengine_live: 'push.example.com/live/s1' };
+
+const sign = (vendor, key = KEYS[vendor]) =>
+  requireMediahook().signCallback(vendor, { body: BODIES[vendor], key, callbackUrl: BAIDU_URL, now: Date.now() });
+
+async function importFromConsumer(spec) {
+  const dir = consumerProject();
+  return import(pathToFileURL(createRequire(join(dir, 'x.mjs')).resolve(spec)).href);
+}
+
+function opts(vendor, seen, extra = {}) {
+  return { vendor, key: KEYS[vendor], callbackUrl: BAIDU_URL, onEvent: (e) => { seen.push(e); }, ...extra };
+}
+
+async function listenOn(server) {
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+async function post(url, signed, extra = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers, ...extra }, body: signed.body });
+  return { status: res.status, json: await res.json(), type: res.headers.get('content-type') };
+}
+
+describe('mediahook/handler with Node\'s Request and Response', () => {
+  let createHandler;
+  before(async () => ({ createHandler } = await importFromConsumer('mediahook/handler')));
+
+  for (const vendor of Object.keys(KEYS)) {
+    it(`${vendor}: a signed callback → onEvent(event) then 200 {"code":0}`, async () => {
+      const seen = [];
+      const h = createHandler(opts(vendor, seen));
+      const s = sign(vendor);
+      const res = await h(new Request(BAIDU_URL, { method: 'POST', headers: s.headers, body: s.body }));
+      assert.ok(res instanceof Response);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type'), /^application\/json/);
+      const body = await res.json();
+      assert.equal(seen.length, 1);
+      assert.deepEqual(body, { code: 0, message: 'ok', id: seen[0].id });
+      assert.equal(seen[0].vendor, vendor);
+      assert.equal(seen[0].subject, SUBJECTS[vendor]);
+    });
+  }
+
+  it('refusals: 401 mismatch/missing/expired, 400 malformed_payload, with {"error":{code,message}}; onEvent not called', async () => {
+    const seen = [];
+    const h = createHandler(opts('tencent_vod', seen));
+    const bad = sign('tencent_vod', 'another-key');
+    const cases = [
+      [bad.body, 401, 'mismatch'],
+      [JSON.stringify(BODIES.tencent_vod), 401, 'missing'],
+      [requireMediahook().signCallback('tencent_vod', { body: BODIES.tencent_vod, key: KEYS.tencent_vod, now: Date.now() - 3_600_000 }).body, 401, 'expired'],
+      ['not json', 400, 'malformed_payload'],
+      [JSON.stringify({ ...BODIES.tencent_vod, Sign: 'zz', T: 1 }), 400, 'malformed'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await h(new Request('http://x/', { method: 'POST', body }));
+      assert.equal(res.status, status, code);
+      const j = await res.json();
+      assert.equal(j.error.code, code);
+      assert.equal(typeof j.error.message, 'string');
+    }
+    assert.equal(seen.length, 0);
+  });
+
+  it('onEvent throws → 500 (the vendor retries), onError told; GET → 405; oversized → 413', async () => {
+    const errors = [];
+    const h = createHandler(opts('volcengine_live', [], { onEvent: async () => { throw new Error('db down'); }, onError: (e) => errors.push(e), maxBodyBytes: 4096 }));
+    const s = sign('volcengine_live');
+    const res = await h(new Request('http://x/', { method: 'POST', body: s.body }));
+    assert.equal(res.status, 500);
+    assert.equal((await res.json()).error.code, 'handler_failed');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].message, 'db down');
+    const get = await h(new Request('http://x/'));
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    const big = await h(new Request('http://x/', { method: 'POST', body: 'x'.repeat(5000) }));
+    assert.equal(big.status, 413);
+  });
+
+  it('bad options are a TypeError at creation', () => {
+    assert.throws(() => createHandler({ vendor: 'nope', key: 'k', onEvent() {} }), TypeError);
+    assert.throws(() => createHandler({ vendor: 'tencent_vod', key: '', onEvent() {} }), TypeError);
+    assert.throws(() => createHandler({ vendor: 'tencent_vod', key: 'k' }), TypeError);
+    assert.throws(() => createHandler({ vendor: 'volcengine_live', key: 'k', signOrder: 'x', onEvent() {} }), TypeError);
+  });
+
+  it('require("mediahook/handler") and require("mediahook/node") work too (CommonJS)', () => {
+    const req = createRequire(join(consumerProject(), 'x.cjs'));
+    assert.equal(typeof req('mediahook/handler').createHandler, 'function');
+    assert.equal(typeof req('mediahook/node').createHandler, 'function');
+  });
+});
+
+describe('served on 127.0.0.1 by the real frameworks', () => {
+  let nodeApi;
+  let webApi;
+  const servers = [];
+  before(async () => {
+    nodeApi = await importFromConsumer('mediahook/node');
+    webApi = await importFromConsumer('mediahook/handler');
+  });
+  after(async () => {
+    for (const s of servers) {
+      s.closeAllConnections?.();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
+  it('express 5: the node handler verifies every vendor; express.json() on other routes is fine', async () => {
+    const seen = [];
+    const app = express();
+    for (const vendor of Object.keys(KEYS)) app.post(`/hooks/${vendor}`, nodeApi.createHandler(opts(vendor, seen)));
+    app.use(express.json());
+    app.post('/other', (req, res) => res.json({ echo: req.body }));
+    const server = createServer(app);
+    servers.push(server);
+    const base = await listenOn(server);
+    for (const vendor of Object.keys(KEYS)) {
+      const r = await post(`${base}/hooks/${vendor}`, sign(vendor));
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.id, seen.at(-1).id);
+      assert.equal(seen.at(-1).subject, SUBJECTS[vendor]);
+    }
+    const bad = await post(`${base}/hooks/baidu_vod`, sign('baidu_vod', 'wrong'));
+    assert.deepEqual([bad.status, bad.json.error.code], [401, 'mismatch']);
+    const other = await fetch(`${base}/other`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    assert.deepEqual(await other.json(), { echo: { a: 1 } });
+    assert.equal(seen.length, 3);
+  });
+
+  it('express 5: a body parsed by express.json() first → 500 body_already_parsed saying what to change; express.raw() works', async () => {
+    const seen = [];
+    const app = express();
+    app.post('/parsed', express.json(), nodeApi.createHandler(opts('tencent_vod', seen)));
+    app.post('/raw', express.raw({ type: '*/*' }), nodeApi.createHandler(opts('tencent_vod', seen)));
+    const server = createServer(app);
+    servers.push(server);
+    const base = await listenOn(server);
+    const r = await post(`${base}/parsed`, sign('tencent_vod'));
+    assert.equal(r.status, 500);
+    assert.equal(r.json.error.code, 'body_already_parsed');
+    assert.match(r.json.error.message, /express\.json\(\)/);
+    assert.match(r.json.error.message, /express\.raw\(\{ type: "\*\/\*" \}\)/);
+    assert.equal(seen.length, 0);
+    const ok = await post(`${base}/raw`, sign('tencent_vod'));
+    assert.equal(ok.status, 200);
+    assert.equal(seen.length, 1);
+  });
+
+  it('node:http: the node handler reads the raw bytes itself; 413 over maxBodyBytes', async () => {
+    const seen = [];
+    const h = nodeApi.createHandler(opts('baidu_vod', seen, { maxBodyBytes: 2048 }));
+    const server = createServer((req, res) => { h(req, res); });
+    servers.push(server);
+    const base = await listenOn(server);
+    const r = await post(base, sign('baidu_vod'));
+    assert.equal(r.status, 200);
+    assert.equal(seen[0].id, 'evt-h1');
+    const big = await fetch(base, { method: 'POST', body: 'x'.repeat(10_000) });
+    assert.equal(big.status, 413);
+  });
+
+  it('hono 4 (@hono/node-server): the Web handler on c.req.raw', async () => {
+    const seen = [];
+    const app = new Hono();
+    for (const vendor of Object.keys(KEYS)) {
+      const h = webApi.createHandler(opts(vendor, seen));
+      app.post(`/hooks/${vendor}`, (c) => h(c.req.raw));
+    }
+    const server = await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    servers.push(server);
+    const base = `http://127.0.0.1:${server.address().port}`;
+    for (const vendor of Object.keys(KEYS)) {
+      const r = await post(`${base}/hooks/${vendor}`, sign(vendor));
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(seen.at(-1).subject, SUBJECTS[vendor]);
+    }
+    const bad = await post(`${base}/hooks/volcengine_live`, sign('volcengine_live', 'wrong'));
+    assert.deepEqual([bad.status, bad.json.error.code], [401, 'mismatch']);
+  });
+});
