@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { consumerProject, importMediahook, requireMediahook } from './helpers.mjs';
 
-const NAMES = ['MediahookError', 'StandardWebhook', 'normalize', 'signCallback', 'validateConfig', 'verifyCallback'];
+const NAMES = ['MediahookError', 'StandardWebhook', 'normalize', 'signCallback', 'validateConfig', 'vendorInfo', 'verifyCallback'];
 const NOW = 1_732_269_700_000;
 
 describe('package shape', () => {

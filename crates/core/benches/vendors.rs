@@ -34,7 +34,7 @@ fn body(vendor: Vendor) -> Vec<u8> {
             "createTime":"2024-11-11T09:27:40Z","source":{"type":"upload","url":"https://bj.bcebos.com/v1/bucket/object.mp4"},
             "meta":{"sizeInBytes":104857600,"durationInSeconds":120,"width":1920,"height":1080,"codec":"h264"},"tags":["a","b","c"]}})
         }
-        Vendor::VolcengineLive => {
+        _ => {
             json!({"vhost":"push.live.example.com","domain":"push.live.example.com","app":"example_app",
             "stream":"s1","event_type":"push_start","time":1732269400,"time_ms":1732269400123u64,"session_id":"sess-1",
             "sequence_id":"seq-1","fp_client_ip":"203.0.113.7","params":pad,"client_info":{"ua":"obs/29.1","proto":"rtmp",

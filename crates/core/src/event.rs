@@ -7,7 +7,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::json::Object;
-use crate::{baidu, tencent, volcengine, Vendor};
+use crate::Vendor;
 
 /// One vendor event in the one shape mediahook delivers.
 ///
@@ -47,24 +47,16 @@ impl NormalizedEvent {
     }
 }
 
-/// The vendor's event type of a body (signature fields may already be removed).
-pub fn vendor_type(vendor: Vendor, obj: &Object) -> &str {
-    match vendor {
-        Vendor::TencentVod => tencent::event_type(obj),
-        Vendor::BaiduVod => baidu::event_type(obj),
-        Vendor::VolcengineLive => volcengine::event_type(obj),
-    }
-    .unwrap_or("unknown")
+/// The vendor's event type of a body as sent (numbers in decimal), `None` when it has none
+/// (signature fields may already be removed).
+pub fn vendor_type(vendor: Vendor, obj: &Object) -> Option<String> {
+    vendor.scheme().vendor_type(obj)
 }
 
-/// The normalized `type` for a vendor event type.
+/// The normalized `type` for a vendor event type: the shared name from the vendor's
+/// registration ([`crate::vendor::VendorInfo::event_types`]), else `<vendor>.<vendor type>`.
 pub fn normalized_type(vendor: Vendor, vendor_type: &str) -> String {
-    let shared = match vendor {
-        Vendor::TencentVod => tencent::event::normalized_type(vendor_type),
-        Vendor::BaiduVod => baidu::event::normalized_type(vendor_type),
-        Vendor::VolcengineLive => volcengine::event::normalized_type(vendor_type),
-    };
-    match shared {
+    match vendor.info().shared_type(vendor_type) {
         Some(t) => t.into(),
         None => format!("{}.{}", vendor.as_str(), vendor_type),
     }
@@ -96,24 +88,13 @@ pub fn normalize(
     source: &str,
     received_at_ms: i64,
 ) -> NormalizedEvent {
-    let vendor_type = String::from(vendor_type(vendor, &obj));
-    let (id, subject, time) = match vendor {
-        Vendor::TencentVod => (
-            None,
-            tencent::event::subject(&obj),
-            tencent::event::event_time(&obj),
-        ),
-        Vendor::BaiduVod => (
-            baidu::event::event_id(&obj),
-            baidu::event::subject(&obj),
-            baidu::event::event_time(&obj),
-        ),
-        Vendor::VolcengineLive => (
-            None,
-            volcengine::event::subject(&obj),
-            volcengine::event::event_time(&obj),
-        ),
-    };
+    let scheme = vendor.scheme();
+    let vendor_type = scheme.vendor_type(&obj).unwrap_or_else(|| "unknown".into());
+    let (id, subject, time) = (
+        scheme.event_id(&obj),
+        scheme.subject(&obj),
+        scheme.event_time(&obj),
+    );
     NormalizedEvent {
         id: id.unwrap_or_else(|| content_id(vendor, &obj)),
         event_type: normalized_type(vendor, &vendor_type),

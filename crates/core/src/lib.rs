@@ -1,10 +1,14 @@
 //! # mediahook-core
 //!
 //! The no-I/O heart of mediahook: everything needed to receive media-cloud event
-//! callbacks from **Tencent Cloud VOD**, **Baidu AI Cloud VOD** and **Volcengine Live**.
+//! callbacks from **Tencent Cloud VOD**, **Baidu AI Cloud VOD**, **Volcengine Live** and
+//! **BytePlus MediaLive**.
 //!
-//! * [`tencent`], [`baidu`], [`volcengine`] — one module per vendor: callback-config models
-//!   and validation with the vendor's exact error codes, typed events, signature schemes.
+//! * [`tencent`], [`baidu`], [`volcengine`], [`byteplus`] — one module per vendor:
+//!   callback-config models and validation with the vendor's exact error codes, typed
+//!   events, signature schemes, and its registration (`SCHEME`).
+//! * [`vendor`] — the registration table and the [`vendor::VendorScheme`] trait every
+//!   vendor implements (its doc says what adding a vendor takes).
 //! * [`verify`] — one entry point for every vendor: check a raw callback and parse it.
 //! * [`event`] — the one normalized envelope every vendor's event becomes.
 //! * [`standard_webhooks`] — Standard Webhooks v1 signing and verification (what is
@@ -32,7 +36,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod aliyun;
 pub mod baidu;
+pub mod byteplus;
 pub mod error;
 pub mod event;
 mod hex;
@@ -40,6 +46,7 @@ pub mod json;
 mod signing;
 pub mod standard_webhooks;
 pub mod tencent;
+pub mod tencent_live;
 pub mod time;
 pub mod url_policy;
 pub mod validation;

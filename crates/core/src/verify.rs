@@ -17,6 +17,7 @@
 //! assert_eq!(event.subject.as_deref(), Some("mda-1"));
 //! ```
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -24,46 +25,66 @@ use core::fmt;
 use crate::error::VerifyError;
 use crate::event::{self, NormalizedEvent};
 use crate::json::{self, Object};
+pub use crate::vendor::TimestampMeaning;
 use crate::volcengine::SignOrder;
-use crate::{baidu, tencent, volcengine, Vendor};
+use crate::Vendor;
 
-/// A source's verification settings: the vendor key and the options some schemes need.
-/// `Debug` never prints the key.
+/// A source's verification settings: the vendor key and the per-source options some schemes
+/// read (see each vendor's [`crate::vendor::VendorInfo::options`]). Unset options take the
+/// vendor's documented default. `Debug` never prints the key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SourceKey {
     key: String,
     callback_url: String,
-    tolerance_seconds: i64,
-    sign_order: SignOrder,
+    window_seconds: Option<i64>,
+    sign_order: Option<SignOrder>,
+    timestamp: Option<TimestampMeaning>,
 }
 
 impl SourceKey {
-    /// A key (Tencent `SignKey`, Baidu `signKey`, Volcengine `AuthKeyPrimary`) with the
-    /// default options.
+    /// A key (Tencent `SignKey`, Baidu `signKey`, Volcengine/BytePlus `AuthKeyPrimary`) with
+    /// the vendor's default options.
     pub fn new(key: &str) -> Self {
         SourceKey {
             key: key.into(),
             callback_url: String::new(),
-            tolerance_seconds: baidu::DEFAULT_TOLERANCE_SECONDS,
-            sign_order: SignOrder::KeyFirst,
+            window_seconds: None,
+            sign_order: None,
+            timestamp: None,
         }
     }
 
-    /// Baidu: the callbackUrl configured at the vendor (it is part of the signed message).
+    /// Baidu (and every vendor whose `requires_callback_url`): the callback URL configured at
+    /// the vendor, verbatim (it is part of the signed message).
     pub fn with_callback_url(mut self, url: &str) -> Self {
         self.callback_url = url.into();
         self
     }
 
-    /// Baidu: accepted |now − send time|, in seconds (default 300).
-    pub fn with_tolerance_seconds(mut self, seconds: i64) -> Self {
-        self.tolerance_seconds = seconds;
+    /// The accepted |now − send time|, in seconds, for send-time timestamps (Baidu's
+    /// `vod-callback-auth-timestamp`, BytePlus `t`, a Live source with `timestamp = sent`).
+    /// Default: the vendor's [`crate::vendor::SignatureInfo::default_window_seconds`].
+    pub fn with_window_seconds(mut self, seconds: i64) -> Self {
+        self.window_seconds = Some(seconds);
         self
     }
 
-    /// Volcengine: the concatenation order (default [`SignOrder::KeyFirst`]).
+    /// Same as [`SourceKey::with_window_seconds`] (the name Baidu sources use).
+    pub fn with_tolerance_seconds(self, seconds: i64) -> Self {
+        self.with_window_seconds(seconds)
+    }
+
+    /// Volcengine / BytePlus Live: the concatenation order (vendor default: Volcengine
+    /// [`SignOrder::KeyFirst`], BytePlus [`SignOrder::TimeFirst`]).
     pub fn with_sign_order(mut self, order: SignOrder) -> Self {
-        self.sign_order = order;
+        self.sign_order = Some(order);
+        self
+    }
+
+    /// Volcengine / BytePlus Live: what `t` means (vendor default: Volcengine
+    /// [`TimestampMeaning::Expiry`], BytePlus [`TimestampMeaning::Sent`]).
+    pub fn with_timestamp(mut self, meaning: TimestampMeaning) -> Self {
+        self.timestamp = Some(meaning);
         self
     }
 
@@ -72,9 +93,24 @@ impl SourceKey {
         &self.key
     }
 
-    /// The configured Baidu callback URL (empty when unset).
+    /// The configured callback URL (empty when unset).
     pub fn callback_url(&self) -> &str {
         &self.callback_url
+    }
+
+    /// The window override, seconds (`None`: the vendor default).
+    pub fn window_seconds(&self) -> Option<i64> {
+        self.window_seconds
+    }
+
+    /// The sign-order override (`None`: the vendor default).
+    pub fn sign_order(&self) -> Option<SignOrder> {
+        self.sign_order
+    }
+
+    /// The timestamp-meaning override (`None`: the vendor default).
+    pub fn timestamp(&self) -> Option<TimestampMeaning> {
+        self.timestamp
     }
 }
 
@@ -83,8 +119,9 @@ impl fmt::Debug for SourceKey {
         f.debug_struct("SourceKey")
             .field("key", &"<redacted>")
             .field("callback_url", &self.callback_url)
-            .field("tolerance_seconds", &self.tolerance_seconds)
+            .field("window_seconds", &self.window_seconds)
             .field("sign_order", &self.sign_order)
+            .field("timestamp", &self.timestamp)
             .finish()
     }
 }
@@ -133,8 +170,11 @@ impl Callback {
     }
 
     /// The vendor's event type (`unknown` when the body has none).
-    pub fn vendor_type(&self) -> &str {
-        event::vendor_type(self.vendor, &self.object)
+    pub fn vendor_type(&self) -> Cow<'static, str> {
+        match event::vendor_type(self.vendor, &self.object) {
+            Some(t) => Cow::Owned(t),
+            None => Cow::Borrowed("unknown"),
+        }
     }
 
     /// The body, signature fields removed.
@@ -161,20 +201,7 @@ pub fn verify_callback(
     req: &Request<'_>,
     now_ms: i64,
 ) -> Result<Callback, VerifyError> {
-    let now_s = now_ms.div_euclid(1000);
-    let object = match vendor {
-        Vendor::TencentVod => tencent::verify(req.body, &key.key, now_s)?,
-        Vendor::VolcengineLive => volcengine::verify(req.body, &key.key, now_s, key.sign_order)?,
-        Vendor::BaiduVod => {
-            let params = baidu::VerifyParams {
-                key: &key.key,
-                callback_url: &key.callback_url,
-                now_ms,
-                tolerance_seconds: key.tolerance_seconds,
-            };
-            baidu::verify(req.body, |n| req.header(n), &params)?
-        }
-    };
+    let object = vendor.scheme().verify(key, req, now_ms)?;
     Ok(Callback { vendor, object })
 }
 
@@ -182,25 +209,32 @@ pub fn verify_callback(
 /// fields are removed as in [`verify_callback`].
 pub fn parse_callback(vendor: Vendor, body: &[u8]) -> Result<Callback, VerifyError> {
     let mut object = json::parse_object(body)?;
-    match vendor {
-        Vendor::TencentVod => tencent::strip_signature(&mut object),
-        Vendor::VolcengineLive => volcengine::strip_signature(&mut object),
-        Vendor::BaiduVod => {}
-    }
+    vendor.scheme().strip_signature(&mut object);
     Ok(Callback { vendor, object })
+}
+
+/// Accepts a callback of a source configured **without a key** (unsigned legacy callbacks
+/// such as Tencent VOD v2.0, SPEC §1.1): the body must be a JSON object
+/// ([`VerifyError::MalformedPayload`] otherwise); signature fields, if any, are removed.
+///
+/// Nothing is authenticated here: the caller must authenticate the request another way
+/// (the worker's `path_secret` and `allow_ips`, SPEC §8).
+pub fn accept_unsigned(vendor: Vendor, req: &Request<'_>) -> Result<Callback, VerifyError> {
+    parse_callback(vendor, req.body)
 }
 
 /// A callback signed the way the vendor signs it: the body and the headers to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedCallback {
-    /// The body to send (Tencent/Volcengine: with the signature fields added).
+    /// The body to send (body-signing vendors: with the signature fields added).
     pub body: Vec<u8>,
-    /// Headers to send (Baidu's `vod-callback-auth-*`; none for the others).
+    /// Headers to send (Baidu's `vod-callback-auth-*`; none for body-signing vendors).
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// Signs `body` as the vendor would at `now_ms`: Tencent/Volcengine add `Sign`/`T`
-/// (`sign`/`t`) expiring `ttl_seconds` later; Baidu adds headers for account `user`.
+/// Signs `body` as the vendor would at `now_ms` (Unix ms): an expiry timestamp is set
+/// `ttl_seconds` later, a send-time timestamp is `now`; `user` is Baidu's account id.
+/// [`VerifyError::MalformedPayload`] when `body` is not a JSON object.
 pub fn sign_callback(
     vendor: Vendor,
     key: &SourceKey,
@@ -209,23 +243,5 @@ pub fn sign_callback(
     user: &str,
     ttl_seconds: i64,
 ) -> Result<SignedCallback, VerifyError> {
-    let expires = now_ms.div_euclid(1000).saturating_add(ttl_seconds);
-    Ok(match vendor {
-        Vendor::TencentVod => SignedCallback {
-            body: tencent::sign_body(body, &key.key, expires)?,
-            headers: Vec::new(),
-        },
-        Vendor::VolcengineLive => SignedCallback {
-            body: volcengine::sign_body(body, &key.key, expires, key.sign_order)?,
-            headers: Vec::new(),
-        },
-        Vendor::BaiduVod => {
-            json::parse_object(body)?;
-            SignedCallback {
-                body: body.into(),
-                headers: baidu::sign_headers(&key.key, &key.callback_url, body, now_ms, user)
-                    .into(),
-            }
-        }
-    })
+    vendor.scheme().sign(key, body, now_ms, user, ttl_seconds)
 }

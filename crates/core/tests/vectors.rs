@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use mediahook_core::standard_webhooks::{Headers, Webhook};
-use mediahook_core::verify::{verify_callback, Request, SourceKey};
+use mediahook_core::verify::{verify_callback, Request, SourceKey, TimestampMeaning};
+use mediahook_core::volcengine::SignOrder;
 use mediahook_core::{Vendor, VerifyError};
 use serde_json::Value;
 
@@ -109,6 +110,32 @@ vector_test!(volcengine_live_vectors, "volcengine_live.json", |c| {
     )
 });
 
+vector_test!(byteplus_live_vectors, "byteplus_live.json", |c| {
+    let now = c["now"].as_i64().expect("now");
+    verify_vendor(
+        Vendor::BytePlusLive,
+        SourceKey::new(s(c, "key")),
+        s(c, "body"),
+        &[],
+        now * 1000,
+    )
+});
+
+// The BytePlus vectors through a Volcengine source with both per-source overrides
+// (`sign_order = time_first`, `timestamp = sent`, window 300 s): the same outcomes.
+vector_test!(
+    byteplus_vectors_via_volcengine_overrides,
+    "byteplus_live.json",
+    |c| {
+        let now = c["now"].as_i64().expect("now");
+        let key = SourceKey::new(s(c, "key"))
+            .with_sign_order(SignOrder::TimeFirst)
+            .with_timestamp(TimestampMeaning::Sent)
+            .with_window_seconds(300);
+        verify_vendor(Vendor::VolcengineLive, key, s(c, "body"), &[], now * 1000)
+    }
+);
+
 vector_test!(baidu_vod_vectors, "baidu_vod.json", |c| {
     let headers: Vec<(&str, &str)> = c["headers"]
         .as_object()
@@ -123,6 +150,34 @@ vector_test!(baidu_vod_vectors, "baidu_vod.json", |c| {
         s(c, "body"),
         &headers,
         c["now_ms"].as_i64().expect("now_ms"),
+    )
+});
+
+vector_test!(tencent_live_vectors, "tencent_live.json", |c| {
+    let now = c["now"].as_i64().expect("now");
+    verify_vendor(
+        Vendor::TencentLive,
+        SourceKey::new(s(c, "key")),
+        s(c, "body"),
+        &[],
+        now * 1000,
+    )
+});
+
+vector_test!(aliyun_vod_vectors, "aliyun_vod.json", |c| {
+    let headers: Vec<(&str, &str)> = c["headers"]
+        .as_object()
+        .expect("headers")
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().expect("header value")))
+        .collect();
+    let key = SourceKey::new(s(c, "key")).with_callback_url(s(c, "callback_url"));
+    verify_vendor(
+        Vendor::AliyunVod,
+        key,
+        s(c, "body"),
+        &headers,
+        c["now"].as_i64().expect("now") * 1000,
     )
 });
 

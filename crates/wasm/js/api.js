@@ -13,7 +13,8 @@ function createApi(raw) {
   const TAXONOMY = JSON.parse(raw.errorKinds()); // [[kind, message], …] in status-code order
   const MESSAGES = Object.create(null);
   for (const [kind, message] of TAXONOMY) MESSAGES[kind] = message;
-  const VENDORS = ['tencent_vod', 'baidu_vod', 'volcengine_live'];
+  // The vendor list comes from the core's registration (vendorInfo), never a copy here.
+  const VENDORS = JSON.parse(raw.vendorInfo()).map((v) => v.id);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const encoder = new TextEncoder();
 
@@ -87,6 +88,14 @@ function createApi(raw) {
     if (value === undefined || value === null) return '';
     if (value !== 'key_first' && value !== 'time_first') {
       throw typeError('signOrder must be "key_first" or "time_first"');
+    }
+    return value;
+  }
+
+  function timestampArg(value) {
+    if (value === undefined || value === null) return undefined;
+    if (value !== 'expiry' && value !== 'sent') {
+      throw typeError('timestamp must be "expiry" or "sent"');
     }
     return value;
   }
@@ -168,12 +177,16 @@ function createApi(raw) {
     const key = strArg(req.key, 'key');
     const callbackUrl = strArg(req.callbackUrl, 'callbackUrl', '');
     const now = numArg(req.now, 'now', Date.now());
-    const tolerance = numArg(req.toleranceSeconds, 'toleranceSeconds', 300);
+    // NaN = the vendor's default window (Baidu/BytePlus 300 s).
+    const tolerance = req.windowSeconds !== undefined && req.windowSeconds !== null
+      ? numArg(req.windowSeconds, 'windowSeconds', NaN)
+      : numArg(req.toleranceSeconds, 'toleranceSeconds', NaN);
     const order = orderArg(req.signOrder);
     const source = strArg(req.source, 'source', 'default');
+    const timestamp = timestampArg(req.timestamp);
     let json;
     try {
-      json = raw.verifyCallbackBytes(vendor, bytesOf(body), headers, key, callbackUrl, now, tolerance, order, source);
+      json = raw.verifyCallbackBytes(vendor, bytesOf(body), headers, key, callbackUrl, now, tolerance, order, source, timestamp);
     } catch (e) {
       rethrow(e);
     }
@@ -239,13 +252,22 @@ function createApi(raw) {
     const user = strArg(req.user, 'user', 'mediahook');
     const ttl = numArg(req.ttlSeconds, 'ttlSeconds', 600);
     const order = orderArg(req.signOrder);
+    const timestamp = timestampArg(req.timestamp);
     let json;
     try {
-      json = raw.signCallback(vendor, body, key, now, callbackUrl, user, ttl, order);
+      json = raw.signCallback(vendor, body, key, now, callbackUrl, user, ttl, order, timestamp);
     } catch (e) {
       rethrow(e);
     }
     return JSON.parse(json);
+  }
+
+  /**
+   * Every registered vendor as the core describes it: signature scheme, options, shared
+   * event types, documented samples and config-form fields (a fresh copy per call).
+   */
+  function vendorInfo() {
+    return JSON.parse(raw.vendorInfo());
   }
 
   const rawWebhook = new WeakMap();
@@ -298,5 +320,5 @@ function createApi(raw) {
     }
   }
 
-  return { verifyCallback, normalize, validateConfig, signCallback, StandardWebhook, MediahookError };
+  return { verifyCallback, normalize, validateConfig, signCallback, vendorInfo, StandardWebhook, MediahookError };
 }

@@ -1,8 +1,17 @@
 // Types of the `mediahook` npm package (hand-written; no `any`).
 // Copied by scripts/build-npm.sh to dist/index.d.cts (require) and dist/index.d.mts (import).
 
-/** A media cloud that sends callbacks. */
-export type Vendor = "tencent_vod" | "baidu_vod" | "volcengine_live";
+/** A media cloud that sends callbacks (the registered ids; see {@link vendorInfo}). */
+export type Vendor =
+  | "tencent_vod"
+  | "baidu_vod"
+  | "volcengine_live"
+  | "byteplus_live"
+  | "tencent_live"
+  | "aliyun_vod";
+
+/** What a Live vendor's `t` means: an expiry (`now > t` refused) or a send time (±window). */
+export type TimestampMeaning = "expiry" | "sent";
 
 /** The verification error taxonomy (SPEC §2), the same everywhere in mediahook. */
 export type ErrorKind = "missing" | "malformed" | "expired" | "mismatch" | "malformed_payload";
@@ -82,10 +91,14 @@ export interface VerifyCallbackRequest {
   callbackUrl?: string;
   /** Now, Unix milliseconds (default `Date.now()`). */
   now?: number;
-  /** Baidu: accepted |now − send time| in seconds (default 300). */
+  /** Baidu: accepted |now − send time| in seconds (default 300); same as `windowSeconds`. */
   toleranceSeconds?: number;
-  /** Volcengine: `MD5(key + t)` (`"key_first"`, default) or `MD5(t + key)`. */
+  /** Accepted |now − send time| in seconds for send-time timestamps (Baidu, BytePlus, a Live source with `timestamp: "sent"`; default 300). */
+  windowSeconds?: number;
+  /** Volcengine/BytePlus Live: `MD5(key + t)` (`"key_first"`, Volcengine's default) or `MD5(t + key)` (`"time_first"`, BytePlus's default). */
   signOrder?: "key_first" | "time_first";
+  /** Volcengine/BytePlus Live: what `t` means (Volcengine default `"expiry"`, BytePlus `"sent"`). */
+  timestamp?: TimestampMeaning;
   /** The source name put into the event (default `"default"`). */
   source?: string;
 }
@@ -161,10 +174,12 @@ export interface SignCallbackRequest {
   callbackUrl?: string;
   /** Baidu: the account id sent in `vod-callback-auth-user` (default `"mediahook"`). */
   user?: string;
-  /** Tencent/Volcengine: signature lifetime in seconds (default 600). */
+  /** Expiry timestamps (Tencent, Volcengine): signature lifetime in seconds (default 600). */
   ttlSeconds?: number;
-  /** Volcengine: concatenation order (default `"key_first"`). */
+  /** Volcengine/BytePlus Live: concatenation order (default: the vendor's). */
   signOrder?: "key_first" | "time_first";
+  /** Volcengine/BytePlus Live: `t` as an expiry (now + ttlSeconds) or the send time (now); default: the vendor's. */
+  timestamp?: TimestampMeaning;
 }
 
 /** A callback signed as the vendor signs it. */
@@ -180,6 +195,45 @@ export interface SignedCallback {
  * @throws {MediahookError} `malformed_payload` when the body is not a JSON object.
  */
 export declare function signCallback(vendor: Vendor, req: SignCallbackRequest): SignedCallback;
+
+/** One registered vendor, as the core describes it ({@link vendorInfo}). */
+export interface VendorInfo {
+  id: Vendor;
+  /** Human name, e.g. `Tencent Cloud VOD`. */
+  name: string;
+  signature: {
+    /** Where the signature material is. */
+    location: "body" | "headers";
+    /** Header names to pass through (header-signing vendors; empty otherwise). */
+    headers: string[];
+    /** The body fields or headers that carry the signature. */
+    fields: string[];
+    /** What is signed, as a formula. */
+    signed: string;
+    timestamp: TimestampMeaning;
+    /** Send time: accepted |now − t|; expiry: how far after sending the vendor sets t. Seconds. */
+    defaultWindowSeconds: number;
+    /** Whether the signature covers the body (when not, use a path secret / IP allow-list). */
+    coversBody: boolean;
+  };
+  /** Whether a source must be given the callback URL configured at the vendor. */
+  requiresCallbackUrl: boolean;
+  /** Per-source options: worker config `name`, npm `option`, and what it means. */
+  options: { name: string; option: string; description: string }[];
+  /** What the vendor counts as delivered, and how it retries. */
+  reply: { successStatus: number[]; timeoutMs: number | null; retry: string };
+  /** Vendor types with a cross-vendor meaning. */
+  eventTypes: { vendorType: string; type: SharedEventType }[];
+  /** Documented sample bodies (unsigned; sign them with {@link signCallback}). */
+  samples: { vendorType: string; body: string; source: string }[];
+  /** The vendor config API validated by {@link validateConfig}. */
+  configApi: string;
+  /** Its fields, for config forms. */
+  configFields: { path: string; description: string }[];
+}
+
+/** Every registered vendor (a fresh copy per call). */
+export declare function vendorInfo(): VendorInfo[];
 
 /** Options of the {@link StandardWebhook} constructor. */
 export interface StandardWebhookOptions {

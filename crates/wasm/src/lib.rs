@@ -21,7 +21,10 @@
 
 use mediahook_core::standard_webhooks::{self, Headers, Webhook};
 use mediahook_core::url_policy::UrlPolicy;
-use mediahook_core::verify::{parse_callback, sign_callback, verify_callback, Request, SourceKey};
+use mediahook_core::vendor::SignatureLocation;
+use mediahook_core::verify::{
+    parse_callback, sign_callback, verify_callback, Request, SourceKey, TimestampMeaning,
+};
 use mediahook_core::volcengine::SignOrder;
 use mediahook_core::{Vendor, VerifyError};
 use serde_json::{json, Map, Value};
@@ -40,11 +43,30 @@ fn verify_error(e: VerifyError) -> JsValue {
     JsValue::from_str(e.kind())
 }
 
-/// Parses a vendor wire name (`tencent_vod`, `baidu_vod`, `volcengine_live`).
+/// Parses a registered vendor's wire name (`tencent_vod`, `baidu_vod`, …).
 pub fn parse_vendor(vendor: &str) -> Result<Vendor, JsValue> {
-    vendor.parse().map_err(|_| {
-        arg_error("unknown vendor: expected \"tencent_vod\", \"baidu_vod\" or \"volcengine_live\"")
-    })
+    vendor
+        .parse::<Vendor>()
+        .map_err(|e| arg_error(&e.to_string()))
+}
+
+/// A window in seconds; `NaN` (what the JS layer passes when none is given) means the
+/// vendor's default.
+pub fn window_arg(value: f64, what: &str) -> Result<Option<i64>, JsValue> {
+    if value.is_nan() {
+        Ok(None)
+    } else {
+        int_arg(value, what).map(Some)
+    }
+}
+
+fn timestamp_arg(value: Option<&str>) -> Result<Option<TimestampMeaning>, JsValue> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(t) => TimestampMeaning::parse(t)
+            .map(Some)
+            .ok_or_else(|| arg_error("timestamp must be \"expiry\" or \"sent\"")),
+    }
 }
 
 /// A JS number of milliseconds/seconds as an `i64` (truncated; must be finite).
@@ -57,10 +79,11 @@ pub fn int_arg(value: f64, what: &str) -> Result<i64, JsValue> {
     }
 }
 
-fn sign_order(order: &str) -> Result<SignOrder, JsValue> {
+fn sign_order(order: &str) -> Result<Option<SignOrder>, JsValue> {
     match order {
-        "" | "key_first" => Ok(SignOrder::KeyFirst),
-        "time_first" => Ok(SignOrder::TimeFirst),
+        "" => Ok(None),
+        "key_first" => Ok(Some(SignOrder::KeyFirst)),
+        "time_first" => Ok(Some(SignOrder::TimeFirst)),
         _ => Err(arg_error(
             "signOrder must be \"key_first\" or \"time_first\"",
         )),
@@ -90,16 +113,35 @@ struct VerifyArgs<'a> {
     tolerance_seconds: f64,
     sign_order: &'a str,
     source: &'a str,
+    timestamp: Option<&'a str>,
+}
+
+/// The source's verification settings from the raw arguments (unset → vendor default).
+fn source_key(
+    key: &str,
+    callback_url: &str,
+    window: Option<i64>,
+    order: &str,
+    timestamp: Option<&str>,
+) -> Result<SourceKey, JsValue> {
+    let mut k = SourceKey::new(key).with_callback_url(callback_url);
+    if let Some(w) = window {
+        k = k.with_window_seconds(w);
+    }
+    if let Some(o) = sign_order(order)? {
+        k = k.with_sign_order(o);
+    }
+    if let Some(t) = timestamp_arg(timestamp)? {
+        k = k.with_timestamp(t);
+    }
+    Ok(k)
 }
 
 fn verify_impl(body: &[u8], a: &VerifyArgs<'_>) -> Result<String, JsValue> {
     let vendor = parse_vendor(a.vendor)?;
     let now_ms = int_arg(a.now_ms, "now")?;
-    let tolerance = int_arg(a.tolerance_seconds, "toleranceSeconds")?;
-    let key = SourceKey::new(a.key)
-        .with_callback_url(a.callback_url)
-        .with_tolerance_seconds(tolerance)
-        .with_sign_order(sign_order(a.sign_order)?);
+    let window = window_arg(a.tolerance_seconds, "windowSeconds")?;
+    let key = source_key(a.key, a.callback_url, window, a.sign_order, a.timestamp)?;
     let headers = split_headers(a.headers);
     let cb = verify_callback(
         vendor,
@@ -114,7 +156,9 @@ fn verify_impl(body: &[u8], a: &VerifyArgs<'_>) -> Result<String, JsValue> {
 /// Verifies a callback whose body is a JS string; returns the normalized event as JSON.
 ///
 /// `headers` is the flat `name\0value\0…` list; `now_ms` is Unix milliseconds;
-/// `sign_order` is `""`, `"key_first"` or `"time_first"` (Volcengine).
+/// `tolerance_seconds` is the send-time window (`NaN`: the vendor default); `sign_order` is
+/// `""` (vendor default), `"key_first"` or `"time_first"`; `timestamp` is `undefined`/`""`
+/// (vendor default), `"expiry"` or `"sent"` (the Live vendors).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = verifyCallbackStr)]
 pub fn verify_callback_str(
@@ -127,6 +171,7 @@ pub fn verify_callback_str(
     tolerance_seconds: f64,
     sign_order: &str,
     source: &str,
+    timestamp: Option<String>,
 ) -> Result<String, JsValue> {
     let args = VerifyArgs {
         vendor,
@@ -137,6 +182,7 @@ pub fn verify_callback_str(
         tolerance_seconds,
         sign_order,
         source,
+        timestamp: timestamp.as_deref(),
     };
     verify_impl(body.as_bytes(), &args)
 }
@@ -154,6 +200,7 @@ pub fn verify_callback_bytes(
     tolerance_seconds: f64,
     sign_order: &str,
     source: &str,
+    timestamp: Option<String>,
 ) -> Result<String, JsValue> {
     let args = VerifyArgs {
         vendor,
@@ -164,6 +211,7 @@ pub fn verify_callback_bytes(
         tolerance_seconds,
         sign_order,
         source,
+        timestamp: timestamp.as_deref(),
     };
     verify_impl(body, &args)
 }
@@ -203,6 +251,8 @@ pub fn normalize_bytes(
 }
 
 /// Signs a body as the vendor would at `now_ms`; returns `{"body": "...", "headers": {...}}`.
+/// An expiry timestamp is set `ttl_seconds` after now, a send-time timestamp is now;
+/// `sign_order` / `timestamp` override the vendor's defaults as in [`verify_callback_str`].
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = signCallback)]
 pub fn sign_callback_raw(
@@ -214,13 +264,12 @@ pub fn sign_callback_raw(
     user: &str,
     ttl_seconds: f64,
     sign_order: &str,
+    timestamp: Option<String>,
 ) -> Result<String, JsValue> {
     let vendor = parse_vendor(vendor)?;
     let now_ms = int_arg(now_ms, "now")?;
     let ttl = int_arg(ttl_seconds, "ttlSeconds")?;
-    let key = SourceKey::new(key)
-        .with_callback_url(callback_url)
-        .with_sign_order(self::sign_order(sign_order)?);
+    let key = source_key(key, callback_url, None, sign_order, timestamp.as_deref())?;
     let signed =
         sign_callback(vendor, &key, body.as_bytes(), now_ms, user, ttl).map_err(verify_error)?;
     let headers: Map<String, Value> = signed
@@ -275,6 +324,80 @@ pub fn validate_config(
         out.insert("response".into(), response);
     }
     Ok(Value::Object(out).to_string())
+}
+
+/// The vendor registration (what every vendor is, from the core's registry) as JSON:
+/// `[{id, name, signature: {location: "body"|"headers", headers: [...], fields: [...],
+/// signed, timestamp: "expiry"|"sent", defaultWindowSeconds, coversBody},
+/// requiresCallbackUrl, options: [{name, option, description}], reply: {successStatus,
+/// timeoutMs, retry}, eventTypes: [{vendorType, type}], samples: [{vendorType, body,
+/// source}], configApi, configFields: [{path, description}]}, …]`. `headers` lists the
+/// header names a header-signing vendor needs passed (empty for body-signing vendors);
+/// `option` is the npm option name (camelCase) of a source option.
+#[wasm_bindgen(js_name = vendorInfo)]
+pub fn vendor_info() -> String {
+    Value::Array(Vendor::ALL.iter().map(|v| vendor_info_json(*v)).collect()).to_string()
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One vendor of [`vendor_info`].
+pub fn vendor_info_json(v: Vendor) -> Value {
+    let i = v.info();
+    let sig = &i.signature;
+    let headers: &[&str] = match sig.location {
+        SignatureLocation::Headers => sig.fields,
+        SignatureLocation::Body => &[],
+    };
+    json!({
+        "id": v.as_str(),
+        "name": i.name,
+        "signature": {
+            "location": match sig.location {
+                SignatureLocation::Body => "body",
+                SignatureLocation::Headers => "headers",
+            },
+            "headers": headers,
+            "fields": sig.fields,
+            "signed": sig.signed,
+            "timestamp": sig.timestamp.as_str(),
+            "defaultWindowSeconds": sig.default_window_seconds,
+            "coversBody": sig.covers_body,
+        },
+        "requiresCallbackUrl": i.requires_callback_url,
+        "options": i.options.iter().map(|o| json!({
+            "name": o.name, "option": camel(o.name), "description": o.description,
+        })).collect::<Vec<_>>(),
+        "reply": {
+            "successStatus": i.reply.success_status,
+            "timeoutMs": i.reply.timeout_ms,
+            "retry": i.reply.retry,
+        },
+        "eventTypes": i.event_types.iter().map(|t| json!({
+            "vendorType": t.vendor_type, "type": t.shared,
+        })).collect::<Vec<_>>(),
+        "samples": i.samples.iter().map(|s| json!({
+            "vendorType": s.vendor_type, "body": s.body, "source": s.source,
+        })).collect::<Vec<_>>(),
+        "configApi": i.config_api,
+        "configFields": i.config_fields.iter().map(|f| json!({
+            "path": f.path, "description": f.description,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Standard Webhooks v1 signer/verifier (one or more secrets during rotation).

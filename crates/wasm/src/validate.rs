@@ -1,12 +1,12 @@
-//! Dispatch to the vendor config validators of the core.
+//! Dispatch to the vendor config validators of the core, through the registry.
 
 use mediahook_core::url_policy::UrlPolicy;
 use mediahook_core::validation::Report;
-use mediahook_core::{baidu, tencent, volcengine, Vendor};
+use mediahook_core::Vendor;
 use serde_json::Value;
 
-/// Validates `config` for `vendor`. `current` (the stored config a Baidu patch merges
-/// into) is ignored for the other vendors, whose config APIs replace rather than merge.
+/// Validates `config` for `vendor` with its registered scheme. `current` (the stored config a
+/// Baidu patch merges into) is ignored by vendors whose config APIs replace rather than merge.
 pub fn validate(
     vendor: Vendor,
     config: &Value,
@@ -14,9 +14,7 @@ pub fn validate(
     policy: &UrlPolicy,
     request_id: &str,
 ) -> Report {
-    match vendor {
-        Vendor::TencentVod => tencent::config::validate(config, policy, request_id),
-        Vendor::BaiduVod => baidu::config::validate(config, current, policy, request_id),
-        Vendor::VolcengineLive => volcengine::config::validate(config, policy, request_id),
-    }
+    vendor
+        .scheme()
+        .validate_config(config, current, policy, request_id)
 }

@@ -8,7 +8,7 @@
 
 use mediahook_wasm::{
     encode_secret, error_kinds, normalize_bytes, normalize_str, sign_callback_raw, validate_config,
-    verify_callback_bytes, verify_callback_str, RawWebhook,
+    vendor_info, verify_callback_bytes, verify_callback_str, RawWebhook,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -30,6 +30,7 @@ macro_rules! vectors {
 const TENCENT: &str = vectors!("tencent_vod.json");
 const BAIDU: &str = vectors!("baidu_vod.json");
 const VOLCENGINE: &str = vectors!("volcengine_live.json");
+const BYTEPLUS: &str = vectors!("byteplus_live.json");
 const STANDARD_WEBHOOKS: &str = vectors!("standard_webhooks.json");
 
 fn cases(text: &str) -> Vec<Value> {
@@ -113,9 +114,12 @@ fn verify(
             300.0,
             "",
             "src",
+            None,
         )
     } else {
-        verify_callback_str(vendor, body, headers, key, url, now_ms, 300.0, "", "src")
+        verify_callback_str(
+            vendor, body, headers, key, url, now_ms, 300.0, "", "src", None,
+        )
     }
 }
 
@@ -211,6 +215,7 @@ fn valid_vectors_normalize() {
             300.0,
             "",
             "tencent-prod",
+            None,
         )
         .unwrap(),
     )
@@ -249,6 +254,7 @@ fn valid_vectors_normalize() {
             300.0,
             "",
             "b",
+            None,
         )
         .unwrap(),
     )
@@ -272,6 +278,7 @@ fn valid_vectors_normalize() {
             300.0,
             "",
             "v",
+            None,
         )
         .unwrap(),
     )
@@ -348,6 +355,7 @@ fn signing_reproduces_vectors() {
             user,
             600.0,
             "",
+            None,
         )
         .unwrap(),
     )
@@ -363,7 +371,12 @@ fn signing_reproduces_vectors() {
 fn sign_then_verify_every_vendor_and_order() {
     let body = r#"{"EventType":"NewFileUpload","eventType":"MEDIA_UPLOAD_COMPLETE","eventId":"e","event_type":"push_start","vhost":"v","app":"a","stream":"s"}"#;
     let now = 1_700_000_000_000.0;
-    for vendor in ["tencent_vod", "baidu_vod", "volcengine_live"] {
+    for vendor in [
+        "tencent_vod",
+        "baidu_vod",
+        "volcengine_live",
+        "byteplus_live",
+    ] {
         for order in ["", "key_first", "time_first"] {
             let signed: Value = serde_json::from_str(
                 &sign_callback_raw(
@@ -375,6 +388,7 @@ fn sign_then_verify_every_vendor_and_order() {
                     "acct",
                     600.0,
                     order,
+                    None,
                 )
                 .unwrap(),
             )
@@ -395,6 +409,7 @@ fn sign_then_verify_every_vendor_and_order() {
                 300.0,
                 order,
                 "s",
+                None,
             );
             assert_eq!(outcome(r), "ok", "{vendor} {order}");
             let r = verify_callback_str(
@@ -407,6 +422,7 @@ fn sign_then_verify_every_vendor_and_order() {
                 300.0,
                 order,
                 "s",
+                None,
             );
             assert_eq!(outcome(r), "mismatch", "{vendor} {order}");
         }
@@ -415,10 +431,21 @@ fn sign_then_verify_every_vendor_and_order() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_throw_errors_not_kinds() {
-    let e = verify_callback_str("aws", "{}", "", "k", "", 0.0, 300.0, "", "s").unwrap_err();
+    let e = verify_callback_str("aws", "{}", "", "k", "", 0.0, 300.0, "", "s", None).unwrap_err();
     assert!(e.as_string().is_none() && e.is_object());
-    let e = verify_callback_str("tencent_vod", "{}", "", "k", "", f64::NAN, 300.0, "", "s")
-        .unwrap_err();
+    let e = verify_callback_str(
+        "tencent_vod",
+        "{}",
+        "",
+        "k",
+        "",
+        f64::NAN,
+        300.0,
+        "",
+        "s",
+        None,
+    )
+    .unwrap_err();
     assert!(e.as_string().is_none());
     assert!(RawWebhook::new("whsec_!!", 300.0).is_err());
     assert!(RawWebhook::new(&encode_secret(b"k"), 300.0).is_ok());
@@ -467,4 +494,110 @@ fn validate_config_reports_vendor_codes() {
     .unwrap();
     assert_eq!(r["ok"], true);
     assert!(r.get("response").is_none());
+}
+
+#[wasm_bindgen_test]
+fn byteplus_live_vectors() {
+    run("byteplus_live.json", BYTEPLUS, |c, bytes| {
+        let now = c["now"].as_f64().unwrap() * 1000.0;
+        outcome(verify(
+            "byteplus_live",
+            s(c, "body"),
+            bytes,
+            "",
+            s(c, "key"),
+            "",
+            now,
+        ))
+    });
+}
+
+/// The BytePlus vectors through a volcengine_live source with `signOrder: "time_first"`
+/// and `timestamp: "sent"` (window 300 s): the same outcomes.
+#[wasm_bindgen_test]
+fn byteplus_vectors_via_volcengine_overrides() {
+    run("byteplus_live.json", BYTEPLUS, |c, _| {
+        let now = c["now"].as_f64().unwrap() * 1000.0;
+        outcome(verify_callback_str(
+            "volcengine_live",
+            s(c, "body"),
+            "",
+            s(c, "key"),
+            "",
+            now,
+            300.0,
+            "time_first",
+            "src",
+            Some("sent".into()),
+        ))
+    });
+    let e = verify_callback_str(
+        "volcengine_live",
+        "{}",
+        "",
+        "k",
+        "",
+        0.0,
+        f64::NAN,
+        "",
+        "s",
+        Some("later".into()),
+    )
+    .unwrap_err();
+    assert!(
+        e.as_string().is_none(),
+        "a bad timestamp option is a TypeError"
+    );
+}
+
+#[wasm_bindgen_test]
+fn vendor_info_lists_every_registered_vendor() {
+    let info: Value = serde_json::from_str(&vendor_info()).unwrap();
+    let list = info.as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    for id in [
+        "tencent_vod",
+        "baidu_vod",
+        "volcengine_live",
+        "byteplus_live",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from vendorInfo()");
+    }
+    for v in list {
+        let id = v["id"].as_str().unwrap();
+        let loc = v["signature"]["location"].as_str().unwrap();
+        assert!(loc == "body" || loc == "headers", "{id}");
+        assert_eq!(
+            loc == "headers",
+            !v["signature"]["headers"].as_array().unwrap().is_empty(),
+            "{id}: headers listed exactly for header-signing vendors"
+        );
+        // Every sample normalizes to its vendor type and the listed shared type.
+        for sample in v["samples"].as_array().unwrap() {
+            let n: Value = serde_json::from_str(
+                &normalize_str(id, sample["body"].as_str().unwrap(), "s", 0.0).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(n["vendor_type"], sample["vendorType"], "{id}");
+            if let Some(t) = v["eventTypes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["vendorType"] == sample["vendorType"])
+            {
+                assert_eq!(n["type"], t["type"], "{id}");
+            }
+        }
+        assert!(!v["configFields"].as_array().unwrap().is_empty(), "{id}");
+    }
+    let baidu = list.iter().find(|v| v["id"] == "baidu_vod").unwrap();
+    assert_eq!(baidu["requiresCallbackUrl"], true);
+    let bp = list.iter().find(|v| v["id"] == "byteplus_live").unwrap();
+    assert_eq!(bp["signature"]["timestamp"], "sent");
+    assert_eq!(bp["signature"]["defaultWindowSeconds"], 300);
+    assert!(bp["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["option"] == "signOrder"));
 }

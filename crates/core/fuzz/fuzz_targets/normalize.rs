@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
             match vendor {
                 Vendor::TencentVod => drop(tencent::event::TencentEvent::from_object(cb.object())),
                 Vendor::BaiduVod => drop(baidu::event::BaiduEvent::from_object(cb.object())),
-                Vendor::VolcengineLive => drop(volcengine::event::VolcengineEvent::from_object(cb.object())),
+                Vendor::VolcengineLive | Vendor::BytePlusLive => {
+                    drop(volcengine::event::VolcengineEvent::from_object(cb.object()))
+                }
+                #[allow(unreachable_patterns)]
+                _ => {}
             }
             let n = cb.normalize("fuzz", 0);
             let _ = n.to_json();

@@ -7,7 +7,7 @@ use mediahook_core::Vendor;
 fuzz_target!(|data: &[u8]| {
     // Layout: [vendor selector][now: 8 bytes][header bytes ... 0xff][body]
     let Some((&sel, rest)) = data.split_first() else { return };
-    let vendor = Vendor::ALL[usize::from(sel) % 3];
+    let vendor = Vendor::ALL[usize::from(sel) % Vendor::ALL.len()];
     let (now, rest) = rest.split_at(rest.len().min(8));
     let mut now_bytes = [0u8; 8];
     now_bytes[..now.len()].copy_from_slice(now);

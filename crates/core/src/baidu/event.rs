@@ -162,9 +162,15 @@ impl BaiduEvent {
 /// Longest `eventId` used as the event id as is.
 pub const MAX_EVENT_ID_LEN: usize = 128;
 
-/// `eventId` as a string (a JSON number is accepted and written in decimal).
+/// `eventId` (the older notification shape: `messageId`) as a string (a JSON number is
+/// accepted and written in decimal).
 pub(crate) fn raw_event_id(obj: &Object) -> Option<String> {
-    match obj.get("eventId")? {
+    let field = if super::is_legacy_notification(obj) {
+        "messageId"
+    } else {
+        "eventId"
+    };
+    match obj.get(field)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(alloc::format!("{n}")),
         _ => None,
@@ -183,31 +189,49 @@ pub(crate) fn event_id(obj: &Object) -> Option<String> {
     })
 }
 
-/// The main resource: the payload's `mediaId`, else its `taskId`.
+fn media_id(o: &Object) -> Option<&str> {
+    o.get("mediaId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// The main resource, where Baidu's SDK models keep the media id: the payload's `mediaId`
+/// (`MEDIA_UPLOAD_COMPLETE`, task events that produced media), else inside its task-info
+/// object (`*TaskInfo.mediaId` — transcode, thumbnail, analysis, regulation —,
+/// `*TaskInfo.mediaBasicInfo.mediaId` — fetch —, `*TaskInfo.output.mediaId`). A `taskId` is
+/// never the subject: a failed fetch that produced no media has none.
 pub(crate) fn subject(obj: &Object) -> Option<String> {
+    if let Some(message) = super::legacy_message(obj) {
+        return media_id(&message).map(String::from);
+    }
     let p = payload(obj)?;
-    ["mediaId", "taskId"]
-        .iter()
-        .filter_map(|k| p.get(*k).and_then(Value::as_str))
-        .find(|s| !s.is_empty())
+    if let Some(id) = media_id(p) {
+        return Some(id.into());
+    }
+    p.iter()
+        .filter(|(k, _)| k.ends_with("TaskInfo"))
+        .filter_map(|(_, v)| v.as_object())
+        .find_map(|info| {
+            let inner = |k: &str| info.get(k).and_then(Value::as_object).and_then(media_id);
+            media_id(info)
+                .or_else(|| inner("mediaBasicInfo"))
+                .or_else(|| inner("output"))
+        })
         .map(String::from)
 }
 
-/// `eventTime`, when it is an RFC 3339 date-time.
+/// `eventTime`, when it is an RFC 3339 date-time; for the older notification shape the
+/// parsed `messageBody`'s `publishTime`, else `finishTime`, else `createTime`.
 pub(crate) fn event_time(obj: &Object) -> Option<String> {
+    if let Some(message) = super::legacy_message(obj) {
+        return ["publishTime", "finishTime", "createTime"]
+            .iter()
+            .filter_map(|k| message.get(*k).and_then(Value::as_str))
+            .find(|s| crate::time::is_rfc3339(s))
+            .map(String::from);
+    }
     obj.get("eventTime")
         .and_then(Value::as_str)
         .filter(|s| crate::time::is_rfc3339(s))
         .map(String::from)
-}
-
-/// Cross-vendor type names for the types whose meaning is shared.
-pub(crate) fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "MEDIA_UPLOAD_COMPLETE" => "media.upload.completed",
-        "MEDIA_FETCH_COMPLETE" => "media.pull.completed",
-        "MEDIA_TRANSCODE_COMPLETE" => "media.transcode.completed",
-        "VIDEO_GENERATE_COMPLETE" => "video.generate.completed",
-        _ => return None,
-    })
 }

@@ -5,10 +5,17 @@
 //!   `vod-callback-auth-timestamp` (Unix **milliseconds**) and `vod-callback-auth-token` =
 //!   `lowercase_hex(HMAC-SHA256(signKey, "POST;" + callbackUrl + ";" + rawBody + ";" +
 //!   timestamp + ";" + user))`. The timestamp must be within a tolerance of now.
-//! * [`config`] models, merges and validates `CallbackConfig`; [`event`] has the typed events.
+//! * The older notification shape (`messageId` + `messageBody` as a JSON string) is
+//!   recognized by [`is_legacy_notification`]: `vendor_type` `notification`, subject and
+//!   time from the parsed `messageBody`, id = `messageId`.
+//! * [`config`] models, merges and validates `CallbackConfig`; [`event`] has the typed events;
+//!   [`SCHEME`] registers the vendor.
 
 pub mod config;
 pub mod event;
+mod scheme;
+
+pub use scheme::SCHEME;
 
 use alloc::string::String;
 use hmac::{Hmac, Mac};
@@ -131,9 +138,39 @@ pub fn verify<'h>(
     Ok(obj)
 }
 
-/// The vendor event type (`eventType`).
+/// The `vendor_type` given to the older notification shape, which names no event type.
+pub const LEGACY_NOTIFICATION_TYPE: &str = "notification";
+
+/// `true` for the older VOD notification shape (通知接口, `version` `v0.1`): no `eventType`,
+/// a `messageId` and the event as a JSON **string** in `messageBody`, e.g.
+/// `{"messageId":"…","messageBody":"{\"mediaId\":\"mda-…\",\"status\":\"PUBLISHED\",…}",
+/// "notification":"…","server":"vod.baidubce.com","version":"v0.1","signature":"vod"}`
+/// (https://cloud.baidu.com/doc/VOD/s/Ijwvyd60g). It is never signed with the
+/// `vod-callback-auth-*` headers, so only a source without a key accepts it.
+pub fn is_legacy_notification(obj: &Object) -> bool {
+    !obj.contains_key("eventType")
+        && matches!(obj.get("messageBody"), Some(Value::String(_)))
+        && obj.contains_key("messageId")
+}
+
+/// The `messageBody` of the older notification shape, parsed (bounded like any body);
+/// `None` for other shapes or a body that is not a JSON object.
+pub fn legacy_message(obj: &Object) -> Option<Object> {
+    if !is_legacy_notification(obj) {
+        return None;
+    }
+    let text = obj.get("messageBody")?.as_str()?;
+    json::parse_object(text.as_bytes()).ok()
+}
+
+/// The vendor event type: `eventType`, or [`LEGACY_NOTIFICATION_TYPE`] for the older
+/// notification shape (which names none).
 pub fn event_type(obj: &Object) -> Option<&str> {
-    obj.get("eventType").and_then(Value::as_str)
+    match obj.get("eventType") {
+        Some(v) => v.as_str(),
+        None if is_legacy_notification(obj) => Some(LEGACY_NOTIFICATION_TYPE),
+        None => None,
+    }
 }
 
 #[cfg(test)]

@@ -80,13 +80,19 @@ pub fn payload_field(event_type: &str) -> Option<&'static str> {
 }
 
 /// The payload object of a body: the documented field for its `EventType`, else the only
-/// object-valued field whose name ends in `Event` (how new types are shaped).
+/// object-valued field whose name ends in `Event` (how new types are shaped), else the field
+/// named like the `EventType` itself (`SceneAigcImageCompleteEvent`); `data` for a v2.0 body.
 pub fn payload(obj: &Object) -> Option<&Object> {
-    let by_type = super::event_type(obj)
+    if super::is_legacy_v2(obj) {
+        return obj.get("data").and_then(Value::as_object);
+    }
+    let ty = super::event_type(obj);
+    let by_type = ty
         .and_then(payload_field)
         .and_then(|f| obj.get(f))
         .and_then(Value::as_object);
-    by_type.or_else(|| {
+    let named_like_type = || ty.and_then(|t| obj.get(t)).and_then(Value::as_object);
+    by_type.or_else(named_like_type).or_else(|| {
         let mut found = obj
             .iter()
             .filter(|(k, v)| k.ends_with("Event") && v.is_object())
@@ -221,6 +227,13 @@ impl TencentEvent {
     pub fn from_object(obj: &Object) -> TencentEvent {
         let event_type = super::event_type(obj).unwrap_or_default();
         let p = payload(obj);
+        if super::is_legacy_v2(obj) {
+            // v2.0 payloads are camelCase and shaped differently: kept raw.
+            return TencentEvent::Other {
+                event_type: event_type.into(),
+                payload: p.cloned(),
+            };
+        }
         fn typed<T: for<'de> Deserialize<'de>>(p: Option<&Object>) -> Option<T> {
             p.and_then(|m| T::deserialize(MapRef(m)).ok())
         }
@@ -272,20 +285,48 @@ impl<'de> serde::Deserializer<'de> for MapRef<'de> {
     }
 }
 
-/// The main resource: the payload's `FileId`, or the first of `FileIdSet`.
+fn non_empty_str(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// The main resource, where Tencent's SDK models keep the media id:
+/// v3.0 — the payload's `FileId` (upload, pull, procedure, delete results, legacy 2017
+/// tasks), else the first of `FileIdSet` (`FileDeleted`), else `Output.FileId` (the media a
+/// task produced: edit, compose, rebuild, quality enhance), else `Input.FileId` (the media a
+/// task read: review, inspect). A `TaskId` is never the subject; a
+/// task with no media (AIGC face info, media cast) has none. v2.0: `data.fileId`, else
+/// `data.fileInfo.fileId` (output), else `data.srcFileId` (input).
 pub(crate) fn subject(obj: &Object) -> Option<String> {
     let p = payload(obj)?;
-    if let Some(id) = p
-        .get("FileId")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-    {
-        return Some(id.into());
+    if super::is_legacy_v2(obj) {
+        // v2.0: `fileId`; a task that made a file (ClipComplete) has `fileInfo.fileId`;
+        // one that read a file has `srcFileId`.
+        let output = p
+            .get("fileInfo")
+            .and_then(Value::as_object)
+            .and_then(|o| o.get("fileId"));
+        return non_empty_str(p.get("fileId"))
+            .or_else(|| non_empty_str(output))
+            .or_else(|| non_empty_str(p.get("srcFileId")))
+            .map(String::from);
     }
-    p.get("FileIdSet")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-        .and_then(Value::as_str)
+    let nested = |outer: &str| {
+        non_empty_str(
+            p.get(outer)
+                .and_then(Value::as_object)
+                .and_then(|o| o.get("FileId")),
+        )
+    };
+    non_empty_str(p.get("FileId"))
+        .or_else(|| {
+            non_empty_str(
+                p.get("FileIdSet")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.first()),
+            )
+        })
+        .or_else(|| nested("Output"))
+        .or_else(|| nested("Input"))
         .map(String::from)
 }
 
@@ -297,15 +338,4 @@ pub(crate) fn event_time(obj: &Object) -> Option<String> {
         .filter_map(|k| info.get(*k).and_then(Value::as_str))
         .find(|s| crate::time::is_rfc3339(s))
         .map(String::from)
-}
-
-/// Cross-vendor type names for the types whose meaning is shared.
-pub(crate) fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "NewFileUpload" => "media.upload.completed",
-        "PullComplete" => "media.pull.completed",
-        "TranscodeComplete" => "media.transcode.completed",
-        "FileDeleted" => "media.deleted",
-        _ => return None,
-    })
 }

@@ -4,10 +4,17 @@
 //! * With a `SignKey` configured the body also carries `Sign` and `T`:
 //!   `Sign = lowercase_hex(MD5(SignKey + T))`, `T` = the Unix second at which the signature
 //!   **expires** (Tencent uses now + 10 min). `now > T` is [`VerifyError::Expired`].
-//! * [`config`] models and validates `ModifyEventConfig`; [`event`] has the typed events.
+//! * Legacy **v2.0** callbacks (`{"version":"4.0","eventType":…,"data":{"fileId":…}}`, lower
+//!   case, payload under `data`, never signed) are recognized by [`is_legacy_v2`]: the event
+//!   type is `eventType` as sent, the payload is `data` (SPEC §1.1).
+//! * [`config`] models and validates `ModifyEventConfig`; [`event`] has the typed events;
+//!   [`SCHEME`] registers the vendor.
 
 pub mod config;
 pub mod event;
+mod scheme;
+
+pub use scheme::SCHEME;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -73,16 +80,33 @@ pub fn verify(body: &[u8], key: &str, now: i64) -> Result<Object, VerifyError> {
     Ok(obj)
 }
 
-/// Removes the signature fields from a parsed body.
+/// Delivery metadata that is not part of the event: `EventHandle`, which the same event
+/// carries when it comes from `PullEvents` (a push body is the event without it), so a
+/// re-pulled event hashes like its push form.
+pub const DELIVERY_FIELDS: [&str; 1] = ["EventHandle"];
+
+/// Removes the signature fields and the delivery metadata from a parsed body.
 pub fn strip_signature(obj: &mut Object) {
-    for f in SIGNATURE_FIELDS {
-        obj.remove(f);
+    for f in SIGNATURE_FIELDS.iter().chain(DELIVERY_FIELDS.iter()) {
+        obj.remove(*f);
     }
 }
 
-/// The vendor event type (`EventType`), when it is a string.
+/// `true` for the legacy v2.0 shape: no `EventType`, a string `eventType` and an object
+/// `data` (Tencent's v2.0 docs also send `"version":"4.0"`, which is not required here).
+pub fn is_legacy_v2(obj: &Object) -> bool {
+    !obj.contains_key("EventType")
+        && matches!(obj.get("eventType"), Some(Value::String(_)))
+        && matches!(obj.get("data"), Some(Value::Object(_)))
+}
+
+/// The vendor event type: `EventType` (v3.0), or `eventType` of the v2.0 shape, as sent.
 pub fn event_type(obj: &Object) -> Option<&str> {
-    obj.get("EventType").and_then(Value::as_str)
+    match obj.get("EventType") {
+        Some(v) => v.as_str(),
+        None if is_legacy_v2(obj) => obj.get("eventType").and_then(Value::as_str),
+        None => None,
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +122,21 @@ mod tests {
         assert_eq!(event_type(&obj), Some("FileDeleted"));
         assert_eq!(verify(&signed, "k", 101), Err(VerifyError::Expired));
         assert_eq!(verify(&signed, "K", 100), Err(VerifyError::Mismatch));
+    }
+
+    #[test]
+    fn a_pulled_event_hashes_like_its_push_form() {
+        let push = br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+        let pulled = br#"{"EventHandle":"EventHandle.9","EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["1"]}}"#;
+        let id = |b: &[u8]| {
+            crate::verify::parse_callback(crate::Vendor::TencentVod, b)
+                .unwrap()
+                .normalize("s", 0)
+                .id
+        };
+        assert_eq!(id(push), id(pulled));
+        let other = br#"{"EventType":"FileDeleted","FileDeleteEvent":{"FileIdSet":["2"]}}"#;
+        assert_ne!(id(push), id(other));
     }
 
     #[test]

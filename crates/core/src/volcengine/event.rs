@@ -129,15 +129,3 @@ pub(crate) fn event_time(obj: &Object) -> Option<String> {
     };
     Some(crate::time::rfc3339_from_unix(secs))
 }
-
-/// Cross-vendor type names for the types whose meaning is shared.
-pub(crate) fn normalized_type(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "push_start" => "live.stream.started",
-        "push_end" => "live.stream.ended",
-        "record_event" => "live.record.completed",
-        "snapshot_event" => "live.snapshot.created",
-        "audit_snapshot" => "live.snapshot.audited",
-        _ => return None,
-    })
-}

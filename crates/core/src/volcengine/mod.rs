@@ -5,10 +5,19 @@
 //! * With `AuthEnable`, `sign = lowercase_hex(MD5(AuthKeyPrimary + t))`, `t` = expiry Unix
 //!   seconds; `sign == ""` with `t == 0` means unsigned ([`VerifyError::Missing`]).
 //!   [`SignOrder::TimeFirst`] hashes `t + AuthKeyPrimary` for accounts that see that order.
-//! * [`config`] models and validates `UpdateCallback`; [`event`] has the typed events.
+//! * A source may override the order ([`SignOrder`]) and the meaning of `t`
+//!   ([`TimestampMeaning`]: `expiry`, or `sent` with a window) — [`LiveSignParams`]; the
+//!   BytePlus twin ([`crate::byteplus`]) uses this module with other defaults.
+//! * [`config`] models and validates `UpdateCallback`; [`event`] has the typed events;
+//!   [`SCHEME`] registers the vendor.
 
 pub mod config;
 pub mod event;
+mod scheme;
+
+pub use scheme::SCHEME;
+pub(crate) use scheme::{live_event_model, live_sign, live_verify};
+pub(crate) use scheme::{LIVE_CONFIG_FIELDS, LIVE_EVENT_TYPES, LIVE_OPTIONS};
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -18,6 +27,7 @@ use serde_json::Value;
 use crate::error::VerifyError;
 use crate::json::{self, Object};
 use crate::signing;
+use crate::vendor::TimestampMeaning;
 
 /// The body fields that carry the signature (removed before normalization).
 pub const SIGNATURE_FIELDS: [&str; 2] = ["sign", "t"];
@@ -33,7 +43,7 @@ pub enum SignOrder {
     TimeFirst,
 }
 
-/// `lowercase_hex(MD5(...))` of the key and the expiry time in the given order.
+/// `lowercase_hex(MD5(...))` of the key and `t` (an expiry or a send time) in the given order.
 ///
 /// ```
 /// use mediahook_core::volcengine::{sign, SignOrder};
@@ -77,7 +87,8 @@ pub fn is_wrapped(obj: &Object) -> bool {
     matches!(obj.get("data"), Some(Value::Object(_))) && !obj.contains_key("event_type")
 }
 
-/// Adds `sign` and `t` (= `expires_at`) to a body (inside `data` for the wrapped shape).
+/// Adds `sign` and `t` (= `expires_at`, or a send time for sources that read `t` so) to a
+/// body (inside `data` for the wrapped shape).
 pub fn sign_body(
     body: &[u8],
     key: &str,
@@ -92,18 +103,75 @@ pub fn sign_body(
     Ok(json::canonical_bytes(&Value::Object(obj)))
 }
 
-/// Checks `sign`/`t` of a parsed body against `key` at `now` (Unix seconds).
+/// How a source judges `sign` / `t`: the concatenation order, what `t` means and, for a send
+/// time, the accepted |now − t| in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveSignParams {
+    /// Key first (Volcengine's docs) or time first (BytePlus's docs).
+    pub order: SignOrder,
+    /// Expiry (Volcengine: now + 10 min) or send time (BytePlus).
+    pub timestamp: TimestampMeaning,
+    /// Seconds; only read for [`TimestampMeaning::Sent`].
+    pub window_seconds: i64,
+}
+
+impl LiveSignParams {
+    /// Volcengine's documented scheme: key first, `t` = expiry (the window, 300 s, applies
+    /// only to a source that reads `t` as a send time).
+    pub const VOLCENGINE: LiveSignParams = LiveSignParams {
+        order: SignOrder::KeyFirst,
+        timestamp: TimestampMeaning::Expiry,
+        window_seconds: 300,
+    };
+
+    /// `true` when `t` is inside the accepted time at `now` (Unix seconds).
+    pub fn in_time(&self, t: i64, now: i64) -> bool {
+        match self.timestamp {
+            TimestampMeaning::Expiry => now <= t,
+            TimestampMeaning::Sent => {
+                now.saturating_sub(t).saturating_abs() <= self.window_seconds.max(0)
+            }
+        }
+    }
+}
+
+/// Checks `sign`/`t` of a parsed body against `key` at `now` (Unix seconds), `t` = expiry.
 pub fn verify_object(
     obj: &Object,
     key: &str,
     now: i64,
     order: SignOrder,
 ) -> Result<(), VerifyError> {
-    let p = payload(obj);
-    let (sign, t) = match (p.get("sign"), p.get("t")) {
-        (Some(s), Some(t)) => (s, t),
-        _ => return Err(VerifyError::Missing),
+    let params = LiveSignParams {
+        order,
+        ..LiveSignParams::VOLCENGINE
     };
+    verify_object_with(obj, key, now, &params)
+}
+
+/// The `sign` / `t` pair: in the event fields (`data` of the wrapped shape, else the body),
+/// else at the top level of a wrapped body.
+fn sign_fields(obj: &Object) -> Option<(&Value, &Value)> {
+    fn at(o: &Object) -> Option<(&Value, &Value)> {
+        match (o.get("sign"), o.get("t")) {
+            (Some(s), Some(t)) => Some((s, t)),
+            _ => None,
+        }
+    }
+    at(payload(obj)).or_else(|| at(obj))
+}
+
+/// Checks `sign`/`t` of a parsed body against `key` at `now` (Unix seconds) with `params`.
+///
+/// Absent fields, or `sign == ""` with `t` 0 / empty / null, are [`VerifyError::Missing`]
+/// (unsigned); then parse (`Malformed`) → signature (`Mismatch`) → time (`Expired`).
+pub fn verify_object_with(
+    obj: &Object,
+    key: &str,
+    now: i64,
+    params: &LiveSignParams,
+) -> Result<(), VerifyError> {
+    let (sign, t) = sign_fields(obj).ok_or(VerifyError::Missing)?;
     let sign = match sign {
         Value::String(s) => s.as_str(),
         _ => return Err(VerifyError::Malformed),
@@ -114,8 +182,8 @@ pub fn verify_object(
     }
     let given = signing::parse_md5_hex(sign)?;
     let t = json::non_negative_i64(t)?;
-    signing::ct_check(&digest(key, t, order), &given)?;
-    if now > t {
+    signing::ct_check(&digest(key, t, params.order), &given)?;
+    if !params.in_time(t, now) {
         return Err(VerifyError::Expired);
     }
     Ok(())
@@ -129,13 +197,19 @@ pub fn verify(body: &[u8], key: &str, now: i64, order: SignOrder) -> Result<Obje
     Ok(obj)
 }
 
-/// Removes the signature fields (in either shape).
+/// Removes the signature fields (in either shape, and at the top of a wrapped body).
 pub fn strip_signature(obj: &mut Object) {
+    let wrapped = is_wrapped(obj);
     with_payload_mut(obj, |p| {
         for f in SIGNATURE_FIELDS {
             p.remove(f);
         }
     });
+    if wrapped {
+        for f in SIGNATURE_FIELDS {
+            obj.remove(f);
+        }
+    }
 }
 
 /// The vendor event type (`event_type`, in either shape).
