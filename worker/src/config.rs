@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use mediahook_core::standard_webhooks::{decode_secret, Webhook};
 use mediahook_core::tc3;
 use mediahook_core::url_policy::{check_url, UrlPolicy};
-use mediahook_core::verify::SourceKey;
+use mediahook_core::verify::{SourceKey, TimestampMeaning};
 use mediahook_core::volcengine::SignOrder;
 use mediahook_core::Vendor;
 use serde_json::{Map, Value};
@@ -465,23 +465,12 @@ fn parse_source(
         p.push(at, "must be an object");
         return None;
     };
-    p.unknown_fields(
-        at,
-        o,
-        &[
-            "name",
-            "vendor",
-            "key",
-            "callback_url",
-            "tolerance_seconds",
-            "sign_order",
-            "now_override_ms",
-            "destinations",
-            "pull",
-            "path_secret",
-            "allow_ips",
-        ],
-    );
+    let known: Vec<&str> = SOURCE_FIELDS
+        .iter()
+        .copied()
+        .chain(vendor_option_names())
+        .collect();
+    p.unknown_fields(at, o, &known);
     let name = match o.get("name").and_then(Value::as_str) {
         Some(n) if valid_name(n) => Some(n.to_string()),
         _ => {
@@ -503,7 +492,7 @@ fn parse_source(
         None => {
             p.push(
                 &format!("{at}.vendor"),
-                "required: tencent_vod, baidu_vod or volcengine_live",
+                format!("required: one of {}", vendor_list(&Vendor::ALL, ", ")),
             );
             None
         }
@@ -545,52 +534,9 @@ fn parse_source(
             (None, false)
         }
     };
-    let is = |want: Vendor| vendor == Some(want);
-
     let mut source_key = SourceKey::new(key.unwrap_or_default());
-    match o.get("callback_url") {
-        Some(Value::String(u)) if is(Vendor::BaiduVod) => {
-            let well_formed = (u.starts_with("https://") || u.starts_with("http://"))
-                && u.len() <= 2048
-                && u.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
-            if well_formed {
-                source_key = source_key.with_callback_url(u);
-            } else {
-                p.push(&format!("{at}.callback_url"), "must be the http(s) URL configured at Baidu");
-            }
-        }
-        Some(_) if is(Vendor::BaiduVod) => {
-            p.push(&format!("{at}.callback_url"), "must be the http(s) URL configured at Baidu")
-        }
-        None if is(Vendor::BaiduVod) && !keyless => p.push(
-            &format!("{at}.callback_url"),
-            "required for baidu_vod: the callbackUrl configured at Baidu (it is part of the signature)",
-        ),
-        Some(_) => p.push(&format!("{at}.callback_url"), "only used by baidu_vod"),
-        None => {}
-    }
-    if let Some(t) = o.get("tolerance_seconds") {
-        if is(Vendor::BaiduVod) {
-            let secs = p.int_field(Some(t), &format!("{at}.tolerance_seconds"), 1, 86_400, 300);
-            source_key = source_key.with_tolerance_seconds(secs);
-        } else {
-            p.push(&format!("{at}.tolerance_seconds"), "only used by baidu_vod");
-        }
-    }
-    if let Some(order) = o.get("sign_order") {
-        let parsed = match order.as_str() {
-            Some("key_first") => Some(SignOrder::KeyFirst),
-            Some("time_first") => Some(SignOrder::TimeFirst),
-            _ => None,
-        };
-        match (is(Vendor::VolcengineLive), parsed) {
-            (true, Some(order)) => source_key = source_key.with_sign_order(order),
-            (true, None) => p.push(
-                &format!("{at}.sign_order"),
-                "must be \"key_first\" or \"time_first\"",
-            ),
-            (false, _) => p.push(&format!("{at}.sign_order"), "only used by volcengine_live"),
-        }
+    if let Some(vendor) = vendor {
+        source_key = vendor_options(p, at, o, vendor, keyless, source_key);
     }
     let now_override_ms = match o.get("now_override_ms") {
         None => None,
@@ -650,6 +596,164 @@ fn parse_source(
         path_secret,
         allow_ips,
     })
+}
+
+/// The source fields every vendor has. A vendor's own options (`callback_url`, `sign_order`,
+/// …) come from its registration ([`mediahook_core::vendor::VendorInfo::options`]).
+const SOURCE_FIELDS: &[&str] = &[
+    "name",
+    "vendor",
+    "key",
+    "now_override_ms",
+    "destinations",
+    "pull",
+    "path_secret",
+    "allow_ips",
+];
+
+/// Every per-source option some registered vendor reads, once each, in registration order.
+fn vendor_option_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for v in Vendor::ALL {
+        for opt in v.info().options {
+            if !names.contains(&opt.name) {
+                names.push(opt.name);
+            }
+        }
+    }
+    names
+}
+
+/// The vendors that read the option `name`.
+fn vendors_reading(name: &str) -> Vec<Vendor> {
+    Vendor::ALL
+        .into_iter()
+        .filter(|v| v.info().options.iter().any(|o| o.name == name))
+        .collect()
+}
+
+/// `a, b or c` (with `last` = `" or "`) of the vendors' wire names.
+fn vendor_list(vendors: &[Vendor], last: &str) -> String {
+    let mut out = String::new();
+    for (i, v) in vendors.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == vendors.len() { last } else { ", " });
+        }
+        out.push_str(v.as_str());
+    }
+    out
+}
+
+/// Reads the per-source options of `vendor` (the names its registration lists) into `key`;
+/// an option of another vendor is a problem naming the vendors that read it, and a missing
+/// `callback_url` is one when the vendor `requires_callback_url` (unless the source is
+/// keyless: nothing is verified then).
+fn vendor_options(
+    p: &mut Problems,
+    at: &str,
+    o: &Map<String, Value>,
+    vendor: Vendor,
+    keyless: bool,
+    mut key: SourceKey,
+) -> SourceKey {
+    let info = vendor.info();
+    for name in vendor_option_names() {
+        let Some(value) = o.get(name) else { continue };
+        let oat = format!("{at}.{name}");
+        if info.options.iter().any(|opt| opt.name == name) {
+            key = apply_option(p, &oat, name, value, info.name, key);
+        } else {
+            p.push(
+                &oat,
+                format!(
+                    "only used by {}",
+                    vendor_list(&vendors_reading(name), " and ")
+                ),
+            );
+        }
+    }
+    if info.requires_callback_url && !keyless && !o.contains_key("callback_url") {
+        let what = info
+            .options
+            .iter()
+            .find(|opt| opt.name == "callback_url")
+            .map_or("the callback URL configured at the vendor", |opt| {
+                opt.description
+                    .strip_prefix("required: ")
+                    .unwrap_or(opt.description)
+            });
+        p.push(
+            &format!("{at}.callback_url"),
+            format!("required for {vendor}: {what}"),
+        );
+    }
+    key
+}
+
+/// Largest accepted `tolerance_seconds` / `window_seconds` (one day).
+const MAX_WINDOW_SECONDS: i64 = 86_400;
+
+/// How the worker reads one per-source option (by its registered name, for every vendor that
+/// lists it). `vendor_name` is the vendor's human name, for messages.
+fn apply_option(
+    p: &mut Problems,
+    at: &str,
+    name: &str,
+    value: &Value,
+    vendor_name: &str,
+    key: SourceKey,
+) -> SourceKey {
+    match name {
+        "callback_url" => match value.as_str() {
+            Some(u)
+                if (u.starts_with("https://") || u.starts_with("http://"))
+                    && u.len() <= 2048
+                    && u.split("://").nth(1).is_some_and(|rest| !rest.is_empty()) =>
+            {
+                key.with_callback_url(u)
+            }
+            _ => {
+                p.push(
+                    at,
+                    format!("must be the http(s) URL configured at {vendor_name}, verbatim (at most 2048 characters)"),
+                );
+                key
+            }
+        },
+        "tolerance_seconds" | "window_seconds" => match value.as_i64() {
+            Some(n) if (1..=MAX_WINDOW_SECONDS).contains(&n) => key.with_window_seconds(n),
+            _ => {
+                p.push(
+                    at,
+                    format!("must be an integer from 1 to {MAX_WINDOW_SECONDS} (seconds)"),
+                );
+                key
+            }
+        },
+        "sign_order" => match value.as_str() {
+            Some("key_first") => key.with_sign_order(SignOrder::KeyFirst),
+            Some("time_first") => key.with_sign_order(SignOrder::TimeFirst),
+            _ => {
+                p.push(at, "must be \"key_first\" or \"time_first\"");
+                key
+            }
+        },
+        "timestamp" => match value.as_str().and_then(TimestampMeaning::parse) {
+            Some(m) => key.with_timestamp(m),
+            None => {
+                p.push(
+                    at,
+                    "must be \"expiry\" (t is when the signature expires) or \"sent\" (t is the send time, within window_seconds)",
+                );
+                key
+            }
+        },
+        // A vendor registered an option this worker cannot read (caught by a unit test).
+        _ => {
+            p.push(at, "not supported by this worker version");
+            key
+        }
+    }
 }
 
 fn parse_allow_ips(p: &mut Problems, at: &str, v: Option<&Value>) -> Vec<Cidr> {
@@ -1078,6 +1182,123 @@ mod tests {
         // "short-SECRETVALUE" is 17 characters: valid; the message never echoes a secret.
         assert!(!errs.contains("sources[2]"), "{errs}");
         assert!(!errs.contains("SECRETVALUE") && !errs.contains("has/slash"));
+    }
+
+    #[test]
+    fn sources_of_every_vendor_with_their_options() {
+        let c = ok(r#"{"sources":[
+              {"name":"tv","vendor":"tencent_vod","key":"k"},
+              {"name":"bv","vendor":"baidu_vod","key":"k","callback_url":"https://e.example.com/b?x=1","tolerance_seconds":60},
+              {"name":"vl","vendor":"volcengine_live","key":"k","sign_order":"time_first","timestamp":"sent","window_seconds":120},
+              {"name":"bp","vendor":"byteplus_live","key":"k","sign_order":"key_first","timestamp":"expiry"},
+              {"name":"tl","vendor":"tencent_live","key":"k"},
+              {"name":"av","vendor":"aliyun_vod","key":"k","callback_url":"https://e.example.com/a","tolerance_seconds":30}]}"#);
+        let vendors: Vec<Vendor> = c.sources.iter().map(|s| s.vendor).collect();
+        assert_eq!(
+            vendors,
+            Vendor::ALL.to_vec(),
+            "one source per registered vendor"
+        );
+        let key = |n: &str| c.source(n).unwrap().key.clone();
+        assert_eq!(key("bv").callback_url(), "https://e.example.com/b?x=1");
+        assert_eq!(key("bv").window_seconds(), Some(60));
+        assert_eq!(key("vl").sign_order(), Some(SignOrder::TimeFirst));
+        assert_eq!(key("vl").timestamp(), Some(TimestampMeaning::Sent));
+        assert_eq!(key("vl").window_seconds(), Some(120));
+        assert_eq!(key("bp").sign_order(), Some(SignOrder::KeyFirst));
+        assert_eq!(key("bp").timestamp(), Some(TimestampMeaning::Expiry));
+        assert_eq!(key("tl").window_seconds(), None);
+        assert_eq!(key("av").callback_url(), "https://e.example.com/a");
+        assert_eq!(key("av").window_seconds(), Some(30));
+    }
+
+    #[test]
+    fn vendor_options_come_from_the_registry() {
+        // Every option a vendor registers is readable here, and is refused on the others with
+        // the list of vendors that read it.
+        let candidates = [
+            Value::from("https://e.example.com/cb"),
+            Value::from(300),
+            Value::from("key_first"),
+            Value::from("expiry"),
+        ];
+        let reads = |name: &str, v: &Value| {
+            let mut p = Problems(Vec::new());
+            apply_option(&mut p, "x", name, v, "Vendor", SourceKey::new("k"));
+            p.0.is_empty()
+        };
+        for name in vendor_option_names() {
+            let good = candidates.iter().find(|v| reads(name, v));
+            let good = good.unwrap_or_else(|| panic!("the worker cannot read the option {name:?}"));
+            let readers = vendors_reading(name);
+            for v in Vendor::ALL {
+                let mut src = serde_json::json!({"name": "s", "vendor": v.as_str(), "key": "k"});
+                src[name] = good.clone();
+                if v.info().requires_callback_url && name != "callback_url" {
+                    src["callback_url"] = "https://e.example.com/cb".into();
+                }
+                let got = parse(&serde_json::json!({ "sources": [src] }).to_string());
+                if readers.contains(&v) {
+                    assert!(got.is_ok(), "{v} {name}: {:?}", got.err());
+                } else {
+                    let errs = got.unwrap_err().join("\n");
+                    let want = format!(
+                        "sources[0].{name}: only used by {}",
+                        vendor_list(&readers, " and ")
+                    );
+                    assert!(errs.contains(&want), "{v}: missing {want:?} in:\n{errs}");
+                }
+            }
+        }
+        // callback_url is required exactly where the registration says so (not for keyless).
+        for v in Vendor::ALL {
+            let raw = format!(r#"{{"sources":[{{"name":"s","vendor":"{v}","key":"k"}}]}}"#);
+            let errs = parse(&raw).err().unwrap_or_default().join("\n");
+            assert_eq!(
+                errs.contains(&format!("sources[0].callback_url: required for {v}: ")),
+                v.info().requires_callback_url,
+                "{v}: {errs}"
+            );
+            let keyless = format!(
+                r#"{{"sources":[{{"name":"s","vendor":"{v}","path_secret":"0123456789abcdef"}}]}}"#
+            );
+            assert!(parse(&keyless).is_ok(), "{v}: keyless without callback_url");
+        }
+        assert!(Vendor::AliyunVod.info().requires_callback_url);
+    }
+
+    #[test]
+    fn vendor_option_problems() {
+        let errs = parse(
+            r#"{"sources":[
+              {"name":"a","vendor":"aliyun_vod","key":"k","sign_order":"time_first"},
+              {"name":"b","vendor":"tencent_live","key":"k","tolerance_seconds":10,"timestamp":"sent"},
+              {"name":"c","vendor":"volcengine_live","key":"k","sign_order":"both","timestamp":"later","window_seconds":0},
+              {"name":"d","vendor":"baidu_vod","key":"k","callback_url":"ftp://x","tolerance_seconds":86401},
+              {"name":"e","key":"k"},
+              {"name":"f","vendor":"aliyun_vod","key":"k","callback_url":5}]}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        for needle in [
+            "sources[0].callback_url: required for aliyun_vod: the CallbackURL configured at Alibaba",
+            "sources[0].sign_order: only used by volcengine_live and byteplus_live",
+            "sources[1].tolerance_seconds: only used by baidu_vod and aliyun_vod",
+            "sources[1].timestamp: only used by volcengine_live and byteplus_live",
+            "sources[2].sign_order: must be \"key_first\" or \"time_first\"",
+            "sources[2].timestamp: must be \"expiry\"",
+            "sources[2].window_seconds: must be an integer from 1 to 86400",
+            "sources[3].callback_url: must be the http(s) URL configured at Baidu",
+            "sources[3].tolerance_seconds: must be an integer from 1 to 86400",
+            "sources[4].vendor: required: one of tencent_vod, baidu_vod, volcengine_live, byteplus_live, tencent_live, aliyun_vod",
+            "sources[5].callback_url: must be the http(s) URL configured at Alibaba",
+        ] {
+            assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
+        }
+        assert!(
+            !errs.contains("sources[5].callback_url: required"),
+            "{errs}"
+        );
     }
 
     #[test]
