@@ -72,6 +72,30 @@ export function signBaidu(event, key, callbackUrl, user = 'acct-0001', tsMs = Da
   };
 }
 
+/** Tencent Live (SPEC §7.1): sign = md5(CallbackKey + t), t = expiry (Unix s), body fields. */
+export function signTencentLive(event, key, expires = nowS() + 600) {
+  return { body: JSON.stringify({ ...event, t: expires, sign: md5(key + String(expires)) }), headers: {} };
+}
+
+/** BytePlus MediaLive (SPEC §7.3): sign = md5(t + key), t = send time; inside `data` when wrapped. */
+export function signBytePlus(event, key, sentAt = nowS()) {
+  const sig = { t: sentAt, sign: md5(String(sentAt) + key) };
+  const wrapped = event.data && typeof event.data === 'object' && !('event_type' in event);
+  const body = wrapped ? { ...event, data: { ...event.data, ...sig } } : { ...event, ...sig };
+  return { body: JSON.stringify(body), headers: {} };
+}
+
+/**
+ * Alibaba VOD (SPEC §7.2): X-VOD-SIGNATURE = md5(callbackURL + "|" + timestamp + "|" + AuthKey),
+ * X-VOD-TIMESTAMP = send time (Unix s); the body is not signed.
+ */
+export function signAliyun(event, key, callbackUrl, sentAt = nowS()) {
+  return {
+    body: JSON.stringify(event),
+    headers: { 'X-VOD-TIMESTAMP': String(sentAt), 'X-VOD-SIGNATURE': md5(`${callbackUrl}|${sentAt}|${key}`) },
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // The origin: records every request; behaviour per path can be scripted by the test.
 
@@ -274,6 +298,35 @@ export async function post(base, source, signed, extraHeaders = {}) {
   let json = null;
   try { json = JSON.parse(text); } catch {}
   return { status: res.status, json, text, headers: res.headers };
+}
+
+/**
+ * POSTs `body` with exactly `headers` (names in their case, nothing added: no Content-Type
+ * unless given; Content-Length is computed when not given) to `urlPath` of the worker.
+ */
+export function postExact(base, urlPath, body, headers = {}) {
+  const u = new URL(urlPath, base);
+  const payload = Buffer.from(body, 'utf8');
+  const hs = { ...headers };
+  if (!Object.keys(hs).some((k) => k.toLowerCase() === 'content-length')) hs['Content-Length'] = String(payload.length);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: hs, timeout: 15_000 },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json = null;
+          try { json = JSON.parse(text); } catch {}
+          resolve({ status: res.statusCode, json, text, headers: res.headers });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`POST ${urlPath}: timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 export function loadVectors(file) {

@@ -20,20 +20,6 @@ const VKEY = 'volcAuthKeyPrimaryTests';
 const BAIDU_URL = 'https://edge.example.com/v1/hooks/baidu';
 const DELIVERY = { timeout_ms: 1500, max_attempts: 3, backoff_base_seconds: 1, backoff_max_seconds: 4 };
 
-const vectorFiles = { tencent_vod: 'tencent_vod.json', baidu_vod: 'baidu_vod.json', volcengine_live: 'volcengine_live.json' };
-const vectors = Object.entries(vectorFiles).flatMap(([vendor, file]) =>
-  loadVectors(file).map((c, i) => ({ ...c, vendor, source: `vec-${vendor}-${i}` })),
-);
-
-function vectorSource(c) {
-  const s = { name: c.source, vendor: c.vendor, key: c.key, destinations: [] };
-  s.now_override_ms = c.vendor === 'baidu_vod' ? c.now_ms : c.now * 1000;
-  if (c.vendor === 'baidu_vod') s.callback_url = c.callback_url;
-  return s;
-}
-
-const EXPECTED_STATUS = { ok: 200, missing: 401, mismatch: 401, expired: 401, malformed: 400, malformed_payload: 400 };
-
 let origin;
 let worker;
 let downPort;
@@ -95,7 +81,6 @@ before(async () => {
       // Listed by GET /v1/sources only (no callbacks): a URL query and pull settings to hide.
       { name: 'listed', vendor: 'volcengine_live', key: VKEY, destinations: [dest('/listed?sig=QuerySecret123')],
         pull: { token: PULL_TOKEN, types: ['live.*'], visibility_timeout_seconds: 60 } },
-      ...vectors.map(vectorSource),
     ],
   };
   worker = await startWorker(config, { name: 'e2e' });
@@ -183,23 +168,8 @@ describe('ingest and delivery', () => {
   });
 });
 
-describe('shared vectors over HTTP', () => {
-  test(`every case of testdata/vectors maps to the right status and code (${vectors.length} cases)`, async () => {
-    assert.ok(vectors.length >= 30);
-    for (const c of vectors) {
-      const r = await post(worker.base, c.source, { body: c.body, headers: c.headers ?? {} });
-      const want = EXPECTED_STATUS[c.expect];
-      assert.equal(r.status, want, `${c.source} (${c.name}): ${r.text}`);
-      if (c.expect === 'ok') {
-        assert.equal(r.json.code, 0);
-        accepted.push({ source: c.source, id: r.json.id });
-      } else {
-        assert.equal(r.json.error.code, c.expect, `${c.source} (${c.name})`);
-        assert.equal(typeof r.json.error.message, 'string');
-      }
-    }
-  });
-
+// Every vendor's vectors and the real-world cases run over HTTP in vendors.test.mjs.
+describe('Standard Webhooks vectors', () => {
   test('standard_webhooks.json agrees with the npm verifier used to check forwarded requests', () => {
     for (const c of loadVectors('standard_webhooks.json')) {
       const headers = { 'webhook-id': c.id, 'webhook-timestamp': String(c.timestamp), 'webhook-signature': c.signature };
@@ -256,10 +226,15 @@ describe('error statuses', () => {
     assert.equal((await r2.json()).error.code, 'payload_too_large');
   });
 
-  test('415 not JSON', async () => {
-    const r = await post(worker.base, 'tencent', good(), { 'content-type': 'text/plain' });
-    assert.equal(r.status, 415);
-    assert.equal(r.json.error.code, 'unsupported_media_type');
+  test('any Content-Type, or none, is accepted: the body is judged (SPEC §1.5, no 415)', async () => {
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream']) {
+      const r = await post(worker.base, 'tencent', good(), { 'content-type': ct });
+      assert.equal(r.status, 200, `${ct}: ${r.text}`);
+      accepted.push({ source: 'tencent', id: r.json.id });
+    }
+    const bad = await post(worker.base, 'tencent', { body: 'EventType=NewFileUpload&Sign=x', headers: {} }, { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.code, 'malformed_payload');
   });
 
   test('400 malformed payload / malformed signature, 401 missing / mismatch / expired (real clock)', async () => {
@@ -454,7 +429,7 @@ describe('admin API', () => {
     const r = await admin('/v1/sources');
     assert.equal(r.status, 200, JSON.stringify(r.json));
     const byName = new Map(r.json.sources.map((s) => [s.name, s]));
-    assert.equal(byName.size, 13 + vectors.length);
+    assert.equal(byName.size, 13);
     assert.deepEqual(byName.get('tencent'), { name: 'tencent', vendor: 'tencent_vod', destinations: [{ url: origin.url('/t'), types: ['*'] }], pull: null });
     assert.deepEqual(byName.get('baidu').destinations[0].types, ['media.*']);
     assert.deepEqual(byName.get('volc-tf').destinations, []);
@@ -496,7 +471,7 @@ describe('admin API', () => {
 
 describe('invariants', () => {
   test('nothing accepted is lost: every 200 is stored, settled, and delivered where it says so', async () => {
-    assert.ok(accepted.length >= 20);
+    assert.ok(accepted.length >= 15, `only ${accepted.length} accepted: the check would be vacuous`);
     for (const { source, id } of accepted) {
       const st = await waitFor(async () => {
         const s = await eventState(source, id);
