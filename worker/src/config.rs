@@ -1268,6 +1268,34 @@ mod tests {
     }
 
     #[test]
+    fn docs_config_table_follows_the_registry() {
+        let docs = include_str!("../../docs/worker.md");
+        let row = |field: &str| {
+            docs.lines()
+                .find(|l| l.starts_with(&format!("| `sources[].{field}` |")))
+                .unwrap_or_else(|| panic!("docs/worker.md has no config row for {field}"))
+        };
+        let vendor_row = row("vendor");
+        for v in Vendor::ALL {
+            assert!(
+                vendor_row.contains(&format!("`{v}`")),
+                "vendor row lacks {v}"
+            );
+        }
+        for name in vendor_option_names() {
+            let r = row(name);
+            for v in Vendor::ALL {
+                let named = r.contains(&format!("`{v}`"));
+                assert_eq!(
+                    named,
+                    vendors_reading(name).contains(&v),
+                    "docs row of {name}: {v} named = {named}, registry disagrees"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn vendor_option_problems() {
         let errs = parse(
             r#"{"sources":[
