@@ -9,20 +9,6 @@ pub fn retry_after_seconds(value: &str) -> Option<u32> {
     v.parse().ok()
 }
 
-/// Whether a `Content-Type` value is JSON: `application/json`, `text/json` or
-/// `application/<anything>+json`, any parameters (charset) allowed.
-pub fn is_json_content_type(value: &str) -> bool {
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || essence == "text/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 /// Decodes `%XX` escapes of a URL path segment. `None` for bad escapes or non-UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
@@ -57,11 +43,6 @@ mod tests {
         assert_eq!(retry_after_seconds(" 7 "), Some(7));
         assert_eq!(retry_after_seconds("-1"), None);
         assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert!(is_json_content_type("application/json; charset=utf-8"));
-        assert!(is_json_content_type("Application/JSON"));
-        assert!(is_json_content_type("application/cloudevents+json"));
-        assert!(!is_json_content_type("text/plain"));
-        assert!(!is_json_content_type(""));
         assert_eq!(percent_decode("a%20b%2Fc").as_deref(), Some("a b/c"));
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%e"), None);
