@@ -67,7 +67,7 @@ const LANE_IDLE_MS: u64 = 1_000;
 /// A lease outlives the POST timeout by this much.
 const LEASE_EXTRA_MS: i64 = 15_000;
 /// Retry delay while the configuration is invalid or does not name the source.
-const TROUBLE_RETRY_MS: i64 = 30_000;
+const TROUBLE_RETRY_MS: i64 = 10_000;
 /// Longest retry delay of a pull-queue push (it is never given up).
 const PULL_RETRY_MAX_MS: i64 = 60_000;
 
@@ -206,6 +206,9 @@ impl DurableObject for EventStore {
         if path == "/test-faults" {
             return self.test_faults(&body).and_then(|r| answer(&r));
         }
+        if path == "/test-purge" {
+            return self.test_purge().await.and_then(|r| answer(&r));
+        }
         if faults::failing(Part::Store, now_ms()) {
             return Response::error("store: unavailable (test fault)", 500);
         }
@@ -301,12 +304,25 @@ impl EventStore {
             .map(|m| m.v))
     }
 
-    fn test_faults(&self, body: &str) -> Result<Done> {
+    fn test_mode_only(&self) -> Result<()> {
         let cfg = crate::current_config(&self.env);
         if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
             return Err(Error::RustError("not in test mode".into()));
         }
+        Ok(())
+    }
+
+    fn test_faults(&self, body: &str) -> Result<Done> {
+        self.test_mode_only()?;
         faults::set(parse(body)?);
+        Ok(Done { ok: true })
+    }
+
+    /// Test mode: make the next purge step due now.
+    async fn test_purge(&self) -> Result<Done> {
+        self.test_mode_only()?;
+        self.exec("DELETE FROM meta WHERE k = 'purge_at'", vec![])?;
+        self.schedule(now_ms()).await?;
         Ok(Done { ok: true })
     }
 
@@ -403,7 +419,10 @@ impl EventStore {
         let now = now_ms();
         for part in [Part::Store, Part::Steps] {
             if faults::failing(part, now) {
-                return self.schedule(faults::until(part).max(now + 100)).await;
+                // Look again within a second (a restart clears the window).
+                return self
+                    .schedule(faults::until(part).clamp(now + 100, now + 1_000))
+                    .await;
             }
         }
         let cfg = crate::current_config(&self.env);
