@@ -62,6 +62,9 @@ const PURGE_EVERY_MS: i64 = 3600 * 1000;
 const CONNECTIONS: usize = 6;
 /// One alarm run stops taking new work after this long (then re-arms at once).
 const RUN_MS: i64 = 60_000;
+/// One alarm run makes at most this many attempts (each is a subrequest; Workers allow
+/// 1 000 per invocation), then re-arms at once: the next run is a new invocation.
+const RUN_ATTEMPTS: i64 = 900;
 /// A lane with nothing due waits this long for new work before it ends.
 const LANE_IDLE_MS: u64 = 1_000;
 /// A lease outlives the POST timeout by this much.
@@ -120,6 +123,8 @@ pub struct EventStore {
     lanes: RefCell<HashSet<String>>,
     /// Woken by a new or replayed event.
     work: Notify,
+    /// Attempts the current alarm run may still make.
+    budget: Cell<i64>,
     /// The shard's connection slots.
     connections: Semaphore,
 }
@@ -196,6 +201,7 @@ impl DurableObject for EventStore {
             running: Cell::new(false),
             lanes: RefCell::new(HashSet::new()),
             work: Notify::default(),
+            budget: Cell::new(0),
             connections: Semaphore::new(CONNECTIONS),
         }
     }
@@ -444,6 +450,7 @@ impl EventStore {
             (Ok(_), None) => return Ok(()),
         };
         self.running.set(true);
+        self.budget.set(RUN_ATTEMPTS);
         let ran = self.run(cfg, src, now + RUN_MS).await;
         self.running.set(false);
         ran?;
@@ -475,7 +482,7 @@ impl EventStore {
     async fn run(&self, cfg: &Config, src: &Source, deadline: i64) -> Result<()> {
         let mut lanes = FuturesUnordered::new();
         loop {
-            if now_ms() < deadline {
+            if now_ms() < deadline && self.budget.get() > 0 {
                 for url in self.due_urls(now_ms())? {
                     self.lanes.borrow_mut().insert(url.clone());
                     lanes.push(self.lane(cfg, src, url, deadline));
@@ -533,7 +540,8 @@ impl EventStore {
         let mut idle = false;
         loop {
             let now = now_ms();
-            if now >= deadline {
+            let cap = cap.min(self.budget.get());
+            if now >= deadline || cap <= 0 {
                 return Ok(());
             }
             let token = crate::ids::random_hex(8);
@@ -560,6 +568,7 @@ impl EventStore {
                 continue;
             }
             idle = false;
+            self.budget.set(self.budget.get() - leased.len() as i64);
             let results = join_all(leased.iter().map(|l| self.attempt(cfg, src, url, l))).await;
             for (l, res) in leased.iter().zip(results) {
                 self.record(cfg, &l.event_id, url, &token, l.attempts, res?)?;
