@@ -62,12 +62,15 @@ const PURGE_EVERY_MS: i64 = 3600 * 1000;
 const CONNECTIONS: usize = 6;
 /// One alarm run stops taking new work after this long (then re-arms at once).
 const RUN_MS: i64 = 60_000;
+/// One alarm run makes at most this many attempts (each is a subrequest; Workers allow
+/// 1 000 per invocation), then re-arms at once: the next run is a new invocation.
+const RUN_ATTEMPTS: i64 = 900;
 /// A lane with nothing due waits this long for new work before it ends.
 const LANE_IDLE_MS: u64 = 1_000;
 /// A lease outlives the POST timeout by this much.
 const LEASE_EXTRA_MS: i64 = 15_000;
 /// Retry delay while the configuration is invalid or does not name the source.
-const TROUBLE_RETRY_MS: i64 = 30_000;
+const TROUBLE_RETRY_MS: i64 = 10_000;
 /// Longest retry delay of a pull-queue push (it is never given up).
 const PULL_RETRY_MAX_MS: i64 = 60_000;
 
@@ -120,6 +123,8 @@ pub struct EventStore {
     lanes: RefCell<HashSet<String>>,
     /// Woken by a new or replayed event.
     work: Notify,
+    /// Attempts the current alarm run may still make.
+    budget: Cell<i64>,
     /// The shard's connection slots.
     connections: Semaphore,
 }
@@ -196,6 +201,7 @@ impl DurableObject for EventStore {
             running: Cell::new(false),
             lanes: RefCell::new(HashSet::new()),
             work: Notify::default(),
+            budget: Cell::new(0),
             connections: Semaphore::new(CONNECTIONS),
         }
     }
@@ -205,6 +211,9 @@ impl DurableObject for EventStore {
         let body = req.text().await?;
         if path == "/test-faults" {
             return self.test_faults(&body).and_then(|r| answer(&r));
+        }
+        if path == "/test-purge" {
+            return self.test_purge().await.and_then(|r| answer(&r));
         }
         if faults::failing(Part::Store, now_ms()) {
             return Response::error("store: unavailable (test fault)", 500);
@@ -301,12 +310,25 @@ impl EventStore {
             .map(|m| m.v))
     }
 
-    fn test_faults(&self, body: &str) -> Result<Done> {
+    fn test_mode_only(&self) -> Result<()> {
         let cfg = crate::current_config(&self.env);
         if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
             return Err(Error::RustError("not in test mode".into()));
         }
+        Ok(())
+    }
+
+    fn test_faults(&self, body: &str) -> Result<Done> {
+        self.test_mode_only()?;
         faults::set(parse(body)?);
+        Ok(Done { ok: true })
+    }
+
+    /// Test mode: make the next purge step due now.
+    async fn test_purge(&self) -> Result<Done> {
+        self.test_mode_only()?;
+        self.exec("DELETE FROM meta WHERE k = 'purge_at'", vec![])?;
+        self.schedule(now_ms()).await?;
         Ok(Done { ok: true })
     }
 
@@ -403,7 +425,10 @@ impl EventStore {
         let now = now_ms();
         for part in [Part::Store, Part::Steps] {
             if faults::failing(part, now) {
-                return self.schedule(faults::until(part).max(now + 100)).await;
+                // Look again within a second (a restart clears the window).
+                return self
+                    .schedule(faults::until(part).clamp(now + 100, now + 1_000))
+                    .await;
             }
         }
         let cfg = crate::current_config(&self.env);
@@ -425,6 +450,7 @@ impl EventStore {
             (Ok(_), None) => return Ok(()),
         };
         self.running.set(true);
+        self.budget.set(RUN_ATTEMPTS);
         let ran = self.run(cfg, src, now + RUN_MS).await;
         self.running.set(false);
         ran?;
@@ -456,7 +482,7 @@ impl EventStore {
     async fn run(&self, cfg: &Config, src: &Source, deadline: i64) -> Result<()> {
         let mut lanes = FuturesUnordered::new();
         loop {
-            if now_ms() < deadline {
+            if now_ms() < deadline && self.budget.get() > 0 {
                 for url in self.due_urls(now_ms())? {
                     self.lanes.borrow_mut().insert(url.clone());
                     lanes.push(self.lane(cfg, src, url, deadline));
@@ -514,7 +540,8 @@ impl EventStore {
         let mut idle = false;
         loop {
             let now = now_ms();
-            if now >= deadline {
+            let cap = cap.min(self.budget.get());
+            if now >= deadline || cap <= 0 {
                 return Ok(());
             }
             let token = crate::ids::random_hex(8);
@@ -541,6 +568,7 @@ impl EventStore {
                 continue;
             }
             idle = false;
+            self.budget.set(self.budget.get() - leased.len() as i64);
             let results = join_all(leased.iter().map(|l| self.attempt(cfg, src, url, l))).await;
             for (l, res) in leased.iter().zip(results) {
                 self.record(cfg, &l.event_id, url, &token, l.attempts, res?)?;

@@ -4,6 +4,7 @@
 //! * `POST /v1/test/faults` `{"store_ms", "steps_ms", "pull_ms", "queue_ms"}` — fault windows
 //!   from now (see [`crate::faults`]), set in this isolate and in every store shard and pull
 //!   queue of every source.
+//! * `POST /v1/test/purge` — makes every store shard's next purge step due now.
 //! * `POST /v1/test/queue-send` — sends the raw request body as one queue message (e.g. an
 //!   old-format or unparseable message).
 
@@ -67,6 +68,16 @@ pub async fn handle(mut req: Request, env: &Env, segs: &[&str], log: &mut Log) -
             let _: Done =
                 protocol::call(env, store::BINDING, store::QUARANTINE, "/test-faults", &f).await?;
             ok_json(200, &json!({"faults": f}))
+        }
+        ["v1", "test", "purge"] => {
+            for s in &cfg.sources {
+                for name in store::shard_names(s) {
+                    let _: Done =
+                        protocol::call(env, store::BINDING, &name, "/test-purge", &json!({}))
+                            .await?;
+                }
+            }
+            ok_json(200, &json!({"purge": "due"}))
         }
         ["v1", "test", "queue-send"] => {
             let text = String::from_utf8(body)
