@@ -215,6 +215,9 @@ impl DurableObject for EventStore {
         if path == "/test-purge" {
             return self.test_purge().await.and_then(|r| answer(&r));
         }
+        if path == "/test-seed-dead" {
+            return self.test_seed_dead(&body).and_then(|r| answer(&r));
+        }
         if faults::failing(Part::Store, now_ms()) {
             return Response::error("store: unavailable (test fault)", 500);
         }
@@ -329,6 +332,42 @@ impl EventStore {
         self.test_mode_only()?;
         self.exec("DELETE FROM meta WHERE k = 'purge_at'", vec![])?;
         self.schedule(now_ms()).await?;
+        Ok(Done { ok: true })
+    }
+
+    /// Test mode: stores `n` dead events (one dead step each, to `url`) in one statement pair,
+    /// for the bounded-listing test (100 000 dead events).
+    fn test_seed_dead(&self, body: &str) -> Result<Done> {
+        self.test_mode_only()?;
+        #[derive(Deserialize)]
+        struct Seed {
+            source: String,
+            n: i64,
+            url: String,
+            tag: String,
+        }
+        let r: Seed = parse(body)?;
+        self.remember_source(&r.source)?;
+        let now = now_ms();
+        self.exec(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+             INSERT OR IGNORE INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body, admitted_by)
+             SELECT 'evt_seed_' || ? || '_' || i, 'media.upload.completed', 'NewFileUpload', NULL, ? - i, ?, 'dead',
+                    '{\"id\":\"evt_seed_' || ? || '_' || i || '\"}', 'seed' FROM c",
+            vec![
+                r.n.into(),
+                r.tag.as_str().into(),
+                now.into(),
+                now.into(),
+                r.tag.as_str().into(),
+            ],
+        )?;
+        self.exec(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+             INSERT OR IGNORE INTO deliveries (event_id, url, state, attempts, last_error, next_at)
+             SELECT 'evt_seed_' || ? || '_' || i, ?, 'dead', 1, 'seeded', 0 FROM c",
+            vec![r.n.into(), r.tag.as_str().into(), r.url.as_str().into()],
+        )?;
         Ok(Done { ok: true })
     }
 
@@ -569,30 +608,57 @@ impl EventStore {
             }
             idle = false;
             self.budget.set(self.budget.get() - leased.len() as i64);
+            let started = now_ms();
             let results = join_all(leased.iter().map(|l| self.attempt(cfg, src, url, l))).await;
+            // Every result is recorded on its own: one failure never leaves another lease
+            // hanging (which would re-send a delivered event when it ends).
+            let mut delivered = Vec::new();
             for (l, res) in leased.iter().zip(results) {
-                self.record(cfg, &l.event_id, url, &token, l.attempts, res?)?;
+                if res.outcome == AttemptOutcome::Delivered {
+                    delivered.push(l.event_id.as_str());
+                } else {
+                    crate::log_line(json!({
+                        "at": "deliver", "source": src.name, "event_id": l.event_id,
+                        "url": crate::util::url_for_log(url), "attempt": l.attempts + 1,
+                        "outcome": res.outcome, "status": res.status, "error": res.error,
+                    }));
+                }
+                if let Err(e) = self.record(cfg, &l.event_id, url, &token, l.attempts, res) {
+                    console_error!(
+                        "{}",
+                        json!({"at": "store.record", "event_id": l.event_id, "error": e.to_string()})
+                    );
+                }
+            }
+            if !delivered.is_empty() {
+                // One line per round for the successes.
+                crate::log_line(json!({
+                    "at": "deliver", "source": src.name, "url": crate::util::url_for_log(url),
+                    "outcome": "delivered", "delivered": delivered, "latency_ms": now_ms() - started,
+                }));
             }
         }
     }
 
-    /// One attempt of one step.
-    async fn attempt(
-        &self,
-        cfg: &Config,
-        src: &Source,
-        url: &str,
-        l: &Leased,
-    ) -> Result<AttemptResult> {
-        let Some(ev) = self.first::<Stored>(
+    /// One attempt of one step (a storage error is a failed attempt, retried).
+    async fn attempt(&self, cfg: &Config, src: &Source, url: &str, l: &Leased) -> AttemptResult {
+        let ev = match self.first::<Stored>(
             "SELECT type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id = ?",
             vec![l.event_id.as_str().into()],
-        )?
-        else {
-            return Ok(crate::delivery::gone(url));
+        ) {
+            Ok(Some(ev)) => ev,
+            Ok(None) => return crate::delivery::gone(url),
+            Err(e) => {
+                return AttemptResult {
+                    url: url.into(),
+                    outcome: AttemptOutcome::Failed,
+                    status: None,
+                    error: Some(format!("store: {e}")),
+                    retry_after: None,
+                }
+            }
         };
-        let started = now_ms();
-        let result = if url == PULL_STEP {
+        if url == PULL_STEP {
             self.push_to_pull_queue(src, &l.event_id, ev).await
         } else {
             match src.destination(url) {
@@ -603,14 +669,7 @@ impl EventStore {
                         .await
                 }
             }
-        };
-        crate::log_line(json!({
-            "at": "deliver", "source": src.name, "event_id": l.event_id,
-            "url": crate::util::url_for_log(url), "attempt": l.attempts + 1,
-            "outcome": result.outcome, "status": result.status, "error": result.error,
-            "latency_ms": now_ms() - started,
-        }));
-        Ok(result)
+        }
     }
 
     async fn push_to_pull_queue(&self, src: &Source, id: &str, ev: Stored) -> AttemptResult {

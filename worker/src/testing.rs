@@ -5,6 +5,8 @@
 //!   from now (see [`crate::faults`]), set in this isolate and in every store shard and pull
 //!   queue of every source.
 //! * `POST /v1/test/purge` — makes every store shard's next purge step due now.
+//! * `POST /v1/test/seed-dead` `{"source", "shard", "n", "url", "tag"}` — stores `n` dead
+//!   events in one shard (bounded-listing test).
 //! * `POST /v1/test/queue-send` — sends the raw request body as one queue message (e.g. an
 //!   old-format or unparseable message).
 
@@ -78,6 +80,19 @@ pub async fn handle(mut req: Request, env: &Env, segs: &[&str], log: &mut Log) -
                 }
             }
             ok_json(200, &json!({"purge": "due"}))
+        }
+        ["v1", "test", "seed-dead"] => {
+            // {"source", "shard", "n", "url", "tag"}: handed to one shard as is.
+            let v: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("bad seed: {e}")))?;
+            let source = v["source"].as_str().unwrap_or_default();
+            let Some(src) = cfg.source(source) else {
+                return Err(ApiError::unknown_source());
+            };
+            let k = u32::try_from(v["shard"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let name = store::shard_name_of(&src.name, k.min(src.shards.saturating_sub(1)));
+            let _: Done = protocol::call(env, store::BINDING, &name, "/test-seed-dead", &v).await?;
+            ok_json(200, &json!({"seeded": v["n"]}))
         }
         ["v1", "test", "queue-send"] => {
             let text = String::from_utf8(body)

@@ -114,6 +114,7 @@ function makeConfig(origin, extra = {}) {
       },
       { name: 'slow', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/slow'), secret: SECRET }] },
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
+      { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       {
         name: 'soak', vendor: 'tencent_vod', key: TKEY, shards: 4,
         destinations: [{ url: origin.url('/s1'), secret: SECRET }, { url: origin.url('/s2'), secret: SECRET }],
@@ -355,6 +356,35 @@ describe('faults on one worker', () => {
     const h = await fetch(`${worker.base}/healthz`);
     assert.equal(h.status, 200);
     await ingest('push', `after-big-${randomBytes(3).toString('hex')}`);
+  });
+});
+
+describe('bounds', () => {
+  test('listing and dead-letter replay stay bounded with 100 000 dead events', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await testPost('/v1/test/seed-dead', { source: 'bulk', shard: 0, n: 100_000, url: origin.url('/bulk'), tag });
+    let t = Date.now();
+    const page1 = await adminGet('/v1/events?source=bulk&status=dead&limit=500');
+    const listMs = Date.now() - t;
+    assert.equal(page1.status, 200);
+    assert.equal(page1.json.events.length, 500);
+    assert.ok(page1.json.next_before, 'a cursor for the next page');
+    const page2 = await adminGet(`/v1/events?source=bulk&status=dead&limit=500&before=${encodeURIComponent(page1.json.next_before)}`);
+    assert.equal(page2.json.events.length, 500);
+    const ids1 = new Set(page1.json.events.map((e) => e.id));
+    assert.ok(page2.json.events.every((e) => !ids1.has(e.id)), 'pages do not overlap');
+    assert.ok(page2.json.events[0].received_at_ms <= page1.json.events.at(-1).received_at_ms, 'newest first across pages');
+    t = Date.now();
+    const rep = await adminPost('/v1/dead-letters/replay?source=bulk&limit=1000');
+    const replayMs = Date.now() - t;
+    assert.equal(rep.status, 202);
+    assert.equal(rep.json.count, 1000);
+    assert.equal(rep.json.more, true);
+    assert.ok(listMs < 5000 && replayMs < 5000, `bounded answers (list ${listMs} ms, replay ${replayMs} ms)`);
+    const replayed = rep.json.replayed.map((x) => x.id);
+    await waitFor(() => replayed.every((id) => receivedIds(origin, '/bulk').has(id)), { what: '1000 replayed events delivered', timeoutMs: 90_000, everyMs: 500 });
+    await sleep(1000);
+    assert.equal(receivedIds(origin, '/bulk').size, 1000, 'only the replayed ones');
   });
 });
 
