@@ -23,7 +23,6 @@ if [ -z "${MEDIAHOOK_CONFIG:-}" ]; then
   MEDIAHOOK_CONFIG=$($demo config)
   $demo origin &
   origin_pid=$!
-  trap 'kill "$origin_pid" 2>/dev/null || true' EXIT
   using="the built-in demo configuration"
 else
   using="MEDIAHOOK_CONFIG from the environment"
@@ -49,5 +48,19 @@ else
   printf '\nmediahook worker on http://127.0.0.1:%s with %s.\n\n' "$PORT" "$using"
 fi
 
+# The configuration holds keys: it goes to wrangler in a dotenv file in a private temporary
+# directory (0700, file 0600), never on a command line (`ps` shows command lines to everyone).
+secrets=$(mktemp -d /tmp/mediahook-run-XXXXXX)
+chmod 700 "$secrets"
+trap 'rm -rf "$secrets"; [ -n "${origin_pid:-}" ] && kill "$origin_pid" 2>/dev/null; true' EXIT
+MEDIAHOOK_CONFIG="$MEDIAHOOK_CONFIG" node -e '
+  const fs = require("node:fs");
+  const text = process.env.MEDIAHOOK_CONFIG.replace(/\r?\n/g, " ");
+  const q = ["\x27", "`", "\x22"].find((c) => !text.includes(c));
+  if (!q) { console.error("MEDIAHOOK_CONFIG contains every quote character"); process.exit(2); }
+  fs.writeFileSync(process.argv[1], `MEDIAHOOK_CONFIG=${q}${text}${q}\n`, { mode: 0o600 });
+' "$secrets/mediahook.env"
+unset MEDIAHOOK_CONFIG
+
 # wrangler runs the [build] command of wrangler.toml (worker-build --release) before starting.
-wrangler dev --ip 127.0.0.1 --port "$PORT" --var "MEDIAHOOK_CONFIG:$MEDIAHOOK_CONFIG" "$@"
+wrangler dev --ip 127.0.0.1 --port "$PORT" --env-file "$secrets/mediahook.env" "$@"

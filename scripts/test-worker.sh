@@ -2,7 +2,8 @@
 # Builds the edge worker and runs its test suite:
 #   1. clippy, and unit tests of the worker crate's pure modules (native `cargo test`),
 #   2. the end-to-end suite (worker/tests, node --test): the built worker on workerd via
-#      `wrangler dev` with a fresh --persist-to, a real origin server on 127.0.0.1.
+#      `wrangler dev` with a fresh --persist-to, a real origin server on 127.0.0.1, including
+#      the fault-injection suite (faults.test.mjs: crashes, restarts, outages, a soak).
 # Exits non-zero on any failure. Installs what it needs via scripts/tools.sh.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,5 +28,6 @@ cd worker/tests
 if [ ! -d node_modules/standardwebhooks ] || [ ! -d node_modules/tencentcloud-sdk-nodejs-vod ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-# Each test file starts its own wrangler dev (fresh state dir) and stops it.
-timeout 600 node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
+# Each test file starts its own wrangler dev (fresh state dir) and stops it; faults.test.mjs
+# also kills and restarts it (SOAK_N sets its soak's size, default 3000).
+timeout 900 node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

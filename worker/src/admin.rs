@@ -1,6 +1,9 @@
 //! The admin API (bearer `admin_token`, constant-time check): `GET /v1/sources`,
-//! `GET /v1/events`, `GET /v1/events/{id}`, `POST /v1/events/{id}/replay`,
-//! `POST /v1/dead-letters/replay`.
+//! `GET /v1/events` (`?source&status&limit≤500&before=<cursor>`, newest first; the answer's
+//! `next_before` continues the listing), `GET /v1/events/{id}`, `POST /v1/events/{id}/replay`,
+//! `POST /v1/dead-letters/replay` (`?source&type&limit≤1000`, oldest first; call again while
+//! `more` is true), `GET /v1/dead-letters/quarantine` (queue messages that did not parse).
+//! Every answer is bounded, whatever the number of stored events.
 
 use serde_json::{json, Value};
 use worker::{Env, Method, Request};
@@ -8,8 +11,8 @@ use worker::{Env, Method, Request};
 use crate::config;
 use crate::http::{bearer_token, ok_json, param, query_params, ApiError, ApiResult, Log};
 use crate::protocol::{
-    self, EventRef, EventState, GetResp, ListReq, ListResp, ReplayDeadReq, ReplayDeadResp,
-    ReplayOutcome, ReplayResp,
+    self, Cursor, EventRef, EventState, GetResp, ListReq, ListResp, QuarantineList, ReplayDeadReq,
+    ReplayDeadResp, ReplayOutcome, ReplayResp,
 };
 use crate::util::{percent_decode, url_for_log};
 use crate::{pull_api, store, valid_config};
@@ -106,27 +109,68 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                 })?),
             };
             let limit = limit_param(&q, 50, 500)?;
-            let mut all: Vec<Value> = Vec::new();
+            let before = match param(&q, "before") {
+                None => None,
+                Some(c) => Some(Cursor::parse(c).ok_or_else(|| {
+                    ApiError::bad_request("before must be a cursor from next_before")
+                })?),
+            };
+            let mut all: Vec<(String, Value)> = Vec::new();
             for s in &sources {
-                let body = ListReq {
-                    source: s.to_string(),
-                    status,
-                    limit,
-                };
-                let mut v: ListResp =
-                    protocol::call(env, store::BINDING, s, "/list", &body).await?;
-                if is_pull(s) {
-                    pull_api::add_pull_status(env, s, &mut v.events).await?;
+                let Some(src) = cfg.source(s) else { continue };
+                for shard in store::shard_names(src) {
+                    let body = ListReq {
+                        source: s.to_string(),
+                        status,
+                        limit,
+                        before: before.clone(),
+                    };
+                    let v: ListResp =
+                        protocol::call(env, store::BINDING, &shard, "/list", &body).await?;
+                    all.extend(v.events.into_iter().map(|e| (s.to_string(), e)));
                 }
-                all.append(&mut v.events);
             }
-            all.sort_by(|a, b| {
+            // Newest first, ties by id (the order of the shards' own listings).
+            all.sort_by(|(_, a), (_, b)| {
                 b["received_at_ms"]
                     .as_i64()
                     .cmp(&a["received_at_ms"].as_i64())
+                    .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
             });
-            all.truncate(usize::try_from(limit).unwrap_or(50));
-            ok_json(200, &json!({"events": all}))
+            let limit = usize::try_from(limit).unwrap_or(50);
+            let more = all.len() > limit;
+            all.truncate(limit);
+            let next_before = more.then(|| all.last()).flatten().and_then(|(_, e)| {
+                Some(
+                    Cursor {
+                        at: e["received_at_ms"].as_i64()?,
+                        id: e["id"].as_str()?.to_string(),
+                    }
+                    .to_param(),
+                )
+            });
+            let mut events: Vec<Value> = Vec::with_capacity(all.len());
+            for s in &sources {
+                if !is_pull(s) {
+                    continue;
+                }
+                let mut mine: Vec<Value> = all
+                    .iter()
+                    .filter(|(src, _)| src == s)
+                    .map(|(_, e)| e.clone())
+                    .collect();
+                pull_api::add_pull_status(env, s, &mut mine).await?;
+                for e in mine {
+                    if let Some(slot) = all
+                        .iter_mut()
+                        .find(|(src, x)| src == s && x["id"] == e["id"])
+                    {
+                        slot.1 = e;
+                    }
+                }
+            }
+            events.extend(all.into_iter().map(|(_, e)| e));
+            ok_json(200, &json!({"events": events, "next_before": next_before}))
         }
         ["v1", "events", raw_id] | ["v1", "events", raw_id, "replay"] => {
             let replay = segs.len() == 4;
@@ -143,12 +187,16 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
             };
             log.event_id = Some(id.clone());
             for s in &sources {
+                let Some(src) = cfg.source(s) else { continue };
+                // The id names its shard: one call per source.
+                let shard = store::shard_name(s, src.shards, &id);
                 let body = EventRef {
                     id: id.clone(),
                     source: s.to_string(),
                 };
                 if !replay {
-                    let v: GetResp = protocol::call(env, store::BINDING, s, "/get", &body).await?;
+                    let v: GetResp =
+                        protocol::call(env, store::BINDING, &shard, "/get", &body).await?;
                     if let Some(mut event) = v.event {
                         if is_pull(s) {
                             pull_api::add_pull_status(env, s, std::slice::from_mut(&mut event))
@@ -159,11 +207,14 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                     continue;
                 }
                 let v: ReplayResp =
-                    protocol::call(env, store::BINDING, s, "/replay", &body).await?;
+                    protocol::call(env, store::BINDING, &shard, "/replay", &body).await?;
                 match v.outcome {
                     ReplayOutcome::NotFound => continue,
                     ReplayOutcome::Queued => {
-                        return ok_json(202, &json!({"id": id, "source": s, "outcome": "queued"}))
+                        return ok_json(
+                            202,
+                            &json!({"id": id, "source": s, "outcome": "queued", "in_flight": v.in_flight}),
+                        )
                     }
                     ReplayOutcome::NothingToDeliver => {
                         return ok_json(
@@ -194,27 +245,44 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
             }
             let limit = limit_param(&q, 100, 1000)?;
             let (mut replayed, mut failed, mut more) = (Vec::new(), 0u64, false);
-            for s in &sources {
-                let remaining = limit - replayed.len() as i64;
-                if remaining <= 0 {
-                    more = true;
-                    break;
+            'sources: for s in &sources {
+                let Some(src) = cfg.source(s) else { continue };
+                for shard in store::shard_names(src) {
+                    let remaining = limit - replayed.len() as i64;
+                    if remaining <= 0 {
+                        more = true;
+                        break 'sources;
+                    }
+                    let body = ReplayDeadReq {
+                        source: s.to_string(),
+                        type_pattern: type_pattern.map(String::from),
+                        limit: remaining,
+                    };
+                    let v: ReplayDeadResp =
+                        protocol::call(env, store::BINDING, &shard, "/replay-dead", &body).await?;
+                    replayed.extend(v.replayed.iter().map(|id| json!({"source": s, "id": id})));
+                    failed += u64::from(v.failed);
+                    more |= v.more;
                 }
-                let body = ReplayDeadReq {
-                    source: s.to_string(),
-                    type_pattern: type_pattern.map(String::from),
-                    limit: remaining,
-                };
-                let v: ReplayDeadResp =
-                    protocol::call(env, store::BINDING, s, "/replay-dead", &body).await?;
-                replayed.extend(v.replayed.iter().map(|id| json!({"source": s, "id": id})));
-                failed += u64::from(v.failed);
-                more |= v.more;
             }
             ok_json(
                 202,
                 &json!({"replayed": replayed, "count": replayed.len(), "failed": failed, "more": more}),
             )
+        }
+        ["v1", "dead-letters", "quarantine"] => {
+            if method != Method::Get {
+                return Err(ApiError::method_not_allowed("GET"));
+            }
+            let v: QuarantineList = protocol::call(
+                env,
+                store::BINDING,
+                store::QUARANTINE,
+                "/quarantined",
+                &json!({}),
+            )
+            .await?;
+            ok_json(200, &json!({"messages": v.messages}))
         }
         _ => Err(ApiError::no_route()),
     }

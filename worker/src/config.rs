@@ -18,6 +18,8 @@ use crate::access::{Cidr, PathSecret};
 
 /// Largest accepted callback body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most store shards a source may have.
+pub const MAX_SHARDS: u32 = 64;
 
 /// How deliveries are attempted (top-level `delivery` object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub struct DeliveryPolicy {
     pub backoff_base_seconds: u32,
     /// Largest retry delay, seconds (also caps `Retry-After`).
     pub backoff_max_seconds: u32,
+    /// At most this many POSTs in flight to one destination from one store shard.
+    pub concurrency: u32,
 }
 
 impl Default for DeliveryPolicy {
@@ -39,6 +43,7 @@ impl Default for DeliveryPolicy {
             max_attempts: 15,
             backoff_base_seconds: 10,
             backoff_max_seconds: 6 * 3600,
+            concurrency: 2,
         }
     }
 }
@@ -195,6 +200,9 @@ pub struct Source {
     pub path_secret: Option<PathSecret>,
     /// Callers must come from one of these ranges (`CF-Connecting-IP`); empty = anyone.
     pub allow_ips: Vec<Cidr>,
+    /// How many `EventStore` shards hold this source's events (1..=64): an event lives in
+    /// shard `hash(id) mod shards`, so deduplication stays exact. Changing it re-maps ids.
+    pub shards: u32,
 }
 
 impl Source {
@@ -363,6 +371,7 @@ pub fn parse(raw: &str) -> Result<Config, Vec<String>> {
                     "max_attempts",
                     "backoff_base_seconds",
                     "backoff_max_seconds",
+                    "concurrency",
                 ],
             );
             let def = DeliveryPolicy::default();
@@ -374,7 +383,7 @@ pub fn parse(raw: &str) -> Result<Config, Vec<String>> {
                     60_000,
                     def.timeout_ms.into(),
                 )),
-                // The queue's own max_retries (wrangler.toml) is 100: stay below it.
+                // Each (event, destination) pair has its own budget in the store.
                 max_attempts: clamp_u32(p.int_field(
                     d.get("max_attempts"),
                     "delivery.max_attempts",
@@ -389,7 +398,15 @@ pub fn parse(raw: &str) -> Result<Config, Vec<String>> {
                     3600,
                     def.backoff_base_seconds.into(),
                 )),
-                // Queues accept delays up to 12 h.
+                // A store shard holds at most 6 connections (the Workers limit per
+                // invocation); one destination may take at most 5 of them.
+                concurrency: clamp_u32(p.int_field(
+                    d.get("concurrency"),
+                    "delivery.concurrency",
+                    1,
+                    5,
+                    def.concurrency.into(),
+                )),
                 backoff_max_seconds: clamp_u32(p.int_field(
                     d.get("backoff_max_seconds"),
                     "delivery.backoff_max_seconds",
@@ -584,6 +601,13 @@ fn parse_source(
         None | Some(Value::Null) => None,
         Some(v) => parse_pull(p, &format!("{at}.pull"), v),
     };
+    let shards = clamp_u32(p.int_field(
+        o.get("shards"),
+        &format!("{at}.shards"),
+        1,
+        i64::from(MAX_SHARDS),
+        1,
+    ));
 
     Some(Source {
         name: name?,
@@ -595,6 +619,7 @@ fn parse_source(
         keyless,
         path_secret,
         allow_ips,
+        shards,
     })
 }
 
@@ -609,6 +634,7 @@ const SOURCE_FIELDS: &[&str] = &[
     "pull",
     "path_secret",
     "allow_ips",
+    "shards",
 ];
 
 /// Every per-source option some registered vendor reads, once each, in registration order.

@@ -202,3 +202,33 @@ pub fn query_params(req: &Request) -> Vec<(String, String)> {
 pub fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
     q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
+
+/// Reads a request body as a stream, keeping at most `cap` bytes: at the first byte past
+/// the cap it stops reading and answers 413 (a declared `Content-Length` over the cap is
+/// refused before reading anything). Chunked bodies are capped the same way.
+pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let declared = req
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > cap as u64) {
+        return Err(ApiError::too_large(cap));
+    }
+    let mut stream = match req.stream() {
+        Ok(s) => s,
+        // No body at all.
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut out = Vec::with_capacity(declared.map_or(4096, |n| n as usize));
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        if out.len() + chunk.len() > cap {
+            return Err(ApiError::too_large(cap));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}

@@ -1,5 +1,7 @@
 //! `POST /v1/hooks/{source}`: a vendor callback. Verified (SPEC §1–2), normalized (§3),
-//! made durable, and only then answered 200.
+//! stored in its shard of the source's `EventStore` with every step still to do, and only
+//! then answered 200 (SPEC §5). Any Content-Type, or none, is accepted (SPEC §1.5): the body
+//! is judged — a JSON object of at most 1 MiB, read as a stream and cut at the cap.
 
 use mediahook_core::vendor::SignatureLocation;
 use mediahook_core::verify::{parse_callback, verify_callback, Request as CallbackRequest};
@@ -8,7 +10,7 @@ use serde_json::json;
 use worker::{Env, Method, Request};
 
 use crate::config::MAX_BODY_BYTES;
-use crate::http::{ok_json, ApiError, ApiResult, Log};
+use crate::http::{ok_json, read_capped, ApiError, ApiResult, Log};
 use crate::protocol::{self, Admit, IngestOutcome, IngestReq, IngestResp};
 use crate::{access, ids, now_ms, store, valid_config};
 
@@ -19,7 +21,7 @@ pub async fn bench_bare(mut req: Request, env: &Env, log: &mut Log) -> ApiResult
     if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
         return Err(ApiError::no_route());
     }
-    let _ = req.bytes().await?;
+    let _ = read_capped(&mut req, MAX_BODY_BYTES).await?;
     log.outcome = "ok".into();
     ok_json(200, &json!({"code": 0, "message": "ok"}))
 }
@@ -62,18 +64,7 @@ pub async fn handle(
             "this source accepts callbacks only from its allow_ips ranges",
         ));
     }
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::too_large(MAX_BODY_BYTES));
-    }
-    // Any Content-Type, or none (SPEC §1.5: Baidu's sample has none): the body is judged.
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::too_large(MAX_BODY_BYTES));
-    }
+    let body = read_capped(&mut req, MAX_BODY_BYTES).await?;
 
     // The headers the vendor's scheme reads, as its registration names them (looked up
     // case-insensitively); body-signing vendors need none.
@@ -130,24 +121,13 @@ pub async fn handle(
             event: event.to_json(),
         },
     };
-    let text = protocol::to_text(&ingest)?;
-    // Push-only events travel in their queue message and are deduplicated and stored by the
-    // consumer (one queue send here, no Durable Object round trip). Pull sources, events no
-    // destination takes, and events too large for a message are stored first.
-    if !ingest.pull && !ingest.admit.dests.is_empty() && text.len() <= store::QUEUE_MESSAGE_MAX {
-        // A failed send is an Err: 503, and the vendor retries.
-        env.queue(store::QUEUE_BINDING)?.send(text).await?;
-        log.outcome = "accepted".into();
-        return ok_json(200, &json!({"code": 0, "message": "ok", "id": event.id}));
-    }
-    let resp: IngestResp =
-        protocol::call_text(env, store::BINDING, &source.name, "/ingest", text).await?;
+    let shard = store::shard_name(&source.name, source.shards, &event.id);
+    let resp: IngestResp = protocol::call(env, store::BINDING, &shard, "/ingest", &ingest).await?;
     match resp.outcome {
         IngestOutcome::Accepted => {
             log.outcome = "accepted".into();
             ok_json(200, &json!({"code": 0, "message": "ok", "id": event.id}))
         }
-        // Known at answer time only on this path; queued events are deduplicated later.
         IngestOutcome::Duplicate => {
             log.outcome = "duplicate".into();
             ok_json(
@@ -155,19 +135,5 @@ pub async fn handle(
                 &json!({"code": 0, "message": "ok", "id": event.id, "duplicate": true}),
             )
         }
-        IngestOutcome::InProgress => {
-            let mut e = ApiError::new(
-                503,
-                "in_progress",
-                "this event is being stored by a concurrent request; retry",
-            );
-            e.retry_after_s = Some(1);
-            Err(e)
-        }
-        IngestOutcome::Unavailable => Err(ApiError::new(
-            503,
-            "unavailable",
-            "the event could not be stored; retry later",
-        )),
     }
 }

@@ -8,15 +8,20 @@
 //!   `events:confirm` / `events:state` and Tencent's `PullEvents` / `ConfirmEvents`.
 //! * [`tencent_api`] — the same pulls for Tencent's own SDK (TC3-HMAC-SHA256, SPEC §9).
 //! * [`access`] — `path_secret` and `allow_ips` of a source (SPEC §8).
-//! * [`store`] — the `EventStore` Durable Object (SQLite; schema in [`schema`]).
+//! * [`store`] — the `EventStore` Durable Object (SQLite; schema in [`schema`]), sharded per
+//!   source by event id: storage, dedupe, per-(event, destination) state, the alarm-driven
+//!   delivery lanes, bounded purges.
 //! * [`pull_queue`] — the `PullQueue` Durable Object behind the pull API.
-//! * [`consumer`] — the queue consumer: POSTs events to their destinations (Standard
-//!   Webhooks, §4) and records each attempt.
+//! * [`delivery`] — one attempt: a POST signed with Standard Webhooks (§4), with a timeout.
+//! * [`consumer`] — the queue consumer: the queue only wakes shards (and stores events that
+//!   older versions sent in their messages); unparseable messages are quarantined.
 //! * [`policy`] — the delivery policy as a pure function (next attempt from attempts,
 //!   outcome, `Retry-After`).
 //! * [`protocol`] — the typed messages between the worker and its Durable Objects.
 //! * [`http`] — the API error type, JSON responses, the bearer-token helper.
 //! * [`ids`] — CSPRNG nonces, ids, lease handles.
+//! * [`sync`] — single-threaded notify/semaphore for the Durable Objects.
+//! * [`faults`], [`testing`] — test-mode-only fault injection.
 //!
 //! Routing lives in one place: [`route`]. Configuration: the `MEDIAHOOK_CONFIG` variable,
 //! see [`config`] and `docs/worker.md`. No handler panics on input: every failure becomes a
@@ -32,6 +37,8 @@ pub mod access;
 pub mod admin;
 pub mod config;
 mod consumer;
+pub mod delivery;
+pub mod faults;
 pub mod http;
 pub mod ids;
 pub mod ingest;
@@ -41,7 +48,9 @@ pub mod pull_api;
 pub mod pull_queue;
 pub mod schema;
 pub mod store;
+pub mod sync;
 pub mod tencent_api;
+pub mod testing;
 pub mod util;
 
 use config::Config;
@@ -101,6 +110,14 @@ pub(crate) fn valid_config(env: &Env) -> std::result::Result<ConfigResult, ApiEr
 /// Unix milliseconds (on Workers the clock advances only across I/O).
 pub(crate) fn now_ms() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// Sends one message to the deliveries queue (fails in a test `queue` fault window).
+pub(crate) async fn send_queue(env: &Env, text: String) -> Result<()> {
+    if faults::failing(faults::Part::Queue, now_ms()) {
+        return Err(Error::RustError("queue send failed (test fault)".into()));
+    }
+    env.queue(store::QUEUE_BINDING)?.send(text).await
 }
 
 /// Writes one structured log line (never contains keys, secrets or bodies).
@@ -176,6 +193,10 @@ pub async fn route(req: Request, env: &Env, log: &mut Log) -> ApiResult {
         ["v1", "sources", _, ..] => {
             log.route = "pull";
             pull_api::handle(req, env, &segs, log).await
+        }
+        ["v1", "test", ..] => {
+            log.route = "test";
+            testing::handle(req, env, &segs, log).await
         }
         _ => {
             log.route = "not_found";

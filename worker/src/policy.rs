@@ -95,6 +95,7 @@ mod tests {
             max_attempts: 5,
             backoff_base_seconds: base,
             backoff_max_seconds: max,
+            concurrency: 2,
         }
     }
 

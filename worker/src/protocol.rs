@@ -139,18 +139,38 @@ pub struct QueueMsg {
 // ---------------------------------------------------------------------------------------
 // EventStore operations.
 
-/// Answer of `ingest`.
+/// Answer of `ingest`. An infrastructure failure is a non-200 answer instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestOutcome {
-    /// Stored now.
+    /// Stored now (or by an earlier try of the same queue message: same nonce), with every
+    /// step still to do recorded next to it; the shard's alarm is set.
     Accepted,
     /// Already stored (a vendor retry): counted.
     Duplicate,
-    /// Being stored by a concurrent request: retry.
-    InProgress,
-    /// Could not be stored: retry.
-    Unavailable,
+}
+
+/// Body of `wake`: run the shard's due work now (the queue only wakes; the store is the truth).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WakeReq {
+    /// Source name.
+    pub source: String,
+}
+
+/// Answer of `wake` and `test-faults`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Done {
+    /// Always true.
+    pub ok: bool,
+}
+
+/// Body of `quarantine`: a queue message that does not parse, kept (never dropped).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuarantineReq {
+    /// The queue it came from.
+    pub queue: String,
+    /// The message body as received (JSON text, or the JS value's string form).
+    pub body: String,
 }
 
 /// Body of the answer of `ingest`.
@@ -160,59 +180,7 @@ pub struct IngestResp {
     pub outcome: IngestOutcome,
 }
 
-/// A destination the consumer should POST to now.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DueDest {
-    /// Destination URL.
-    pub url: String,
-    /// Attempts made so far.
-    pub attempts: i64,
-}
-
-/// Answer of `claim` for one message.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Claim {
-    /// A vendor retry's copy of an event stored by another message: nothing to deliver.
-    Duplicate,
-    /// The event is unknown (purged).
-    Gone,
-    /// Nothing left to do (delivered or dead).
-    Done,
-    /// Destinations are pending but not due.
-    Wait {
-        /// Milliseconds until one is due.
-        wait_ms: i64,
-    },
-    /// POST the event to these destinations (`event` omitted when the message carries it).
-    Deliver {
-        /// The event JSON.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        event: Option<String>,
-        /// Due destinations.
-        dests: Vec<DueDest>,
-    },
-}
-
-/// Body of `claim`: admit the carried events, then lease their due destinations.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ClaimReq {
-    /// Source name.
-    pub source: String,
-    /// One per queue message.
-    pub items: Vec<QueueMsg>,
-    /// Lease length (ms).
-    pub lease_ms: i64,
-}
-
-/// Answer of `claim`: one [`Claim`] per item, in order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ClaimResp {
-    /// In the order of the request's items.
-    pub claims: Vec<Claim>,
-}
-
-/// One destination's result, reported by the consumer.
+/// One attempt's result (a POST to a destination, or a pull-queue push).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttemptResult {
     /// Destination URL.
@@ -225,79 +193,6 @@ pub struct AttemptResult {
     pub error: Option<String>,
     /// The destination's `Retry-After` (seconds).
     pub retry_after: Option<u32>,
-}
-
-/// The attempts made for one event.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RecordReq {
-    /// Event id.
-    pub id: String,
-    /// One per attempted destination.
-    pub results: Vec<AttemptResult>,
-    /// `delivery.max_attempts`.
-    pub max_attempts: u32,
-    /// `delivery.backoff_base_seconds`.
-    pub backoff_base_seconds: u32,
-    /// `delivery.backoff_max_seconds`.
-    pub backoff_max_seconds: u32,
-}
-
-/// Body of `record`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RecordBatch {
-    /// One per event.
-    pub records: Vec<RecordReq>,
-}
-
-/// An event's state after `record`, and when to look again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RecordResp {
-    /// The event's state.
-    pub state: EventState,
-    /// Milliseconds until a pending destination is due.
-    pub retry_in_ms: Option<i64>,
-}
-
-/// Answer of `record`: one per record, in order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RecordedResp {
-    /// In the order of the request's records.
-    pub results: Vec<RecordResp>,
-}
-
-/// Body of `dead`: the queue gave up on a message.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeadReq {
-    /// Event id.
-    pub id: String,
-    /// Source name.
-    pub source: String,
-    /// Why (stored as the destinations' last error).
-    pub reason: String,
-    /// The event the message carried, if any (stored first, so it can be replayed).
-    #[serde(default)]
-    pub admit: Option<Admit>,
-}
-
-/// Answer of `dead`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadOutcome {
-    /// The message's event is now dead (replayable).
-    Dead,
-    /// Nothing was pending any more.
-    Delivered,
-    /// Still pending (another destination).
-    Pending,
-    /// The message carried a vendor retry's copy: nothing changed.
-    Duplicate,
-}
-
-/// Body of the answer of `dead`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeadResp {
-    /// The event's state afterwards.
-    pub state: DeadOutcome,
 }
 
 /// Body of `get` and `replay`.
@@ -316,6 +211,33 @@ pub struct GetResp {
     pub event: Option<Value>,
 }
 
+/// A position in a listing: (received_at ms, event id). Written `"<ms>.<id>"` in the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// Unix ms the event was received.
+    pub at: i64,
+    /// Event id.
+    pub id: String,
+}
+
+impl Cursor {
+    /// The API form, `"<ms>.<id>"`.
+    pub fn to_param(&self) -> String {
+        format!("{}.{}", self.at, self.id)
+    }
+    /// Parses the API form.
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (at, id) = s.split_once('.')?;
+        if id.is_empty() || at.is_empty() || !at.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Cursor {
+            at: at.parse().ok()?,
+            id: id.into(),
+        })
+    }
+}
+
 /// Body of `list`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListReq {
@@ -325,6 +247,9 @@ pub struct ListReq {
     pub status: Option<EventState>,
     /// At most this many.
     pub limit: i64,
+    /// Only events listed after this position (newest first: older ones).
+    #[serde(default)]
+    pub before: Option<Cursor>,
 }
 
 /// Answer of `list`: admin API event views, newest first.
@@ -353,6 +278,10 @@ pub enum ReplayOutcome {
 pub struct ReplayResp {
     /// What happened.
     pub outcome: ReplayOutcome,
+    /// Destinations left alone because an attempt is in flight right now (its outcome
+    /// stands; a replay never starts a second concurrent POST).
+    #[serde(default)]
+    pub in_flight: u32,
 }
 
 /// Body of `replay-dead`.
@@ -376,6 +305,13 @@ pub struct ReplayDeadResp {
     pub failed: u32,
     /// Whether more dead events match.
     pub more: bool,
+}
+
+/// Answer of `quarantined`: kept queue messages that did not parse.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuarantineList {
+    /// Oldest first: `{"seq", "queue", "received_at", "body"}`.
+    pub messages: Vec<Value>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -598,7 +534,10 @@ mod tests {
         );
         assert_eq!(EventState::parse("pending"), Some(EventState::Pending));
         assert_eq!(EventState::parse("x"), None);
-        let c: Claim = serde_json::from_str(r#"{"state":"wait","wait_ms":5}"#).unwrap();
-        assert!(matches!(c, Claim::Wait { wait_ms: 5 }));
+        let c = Cursor::parse("17.evt_a.b").unwrap();
+        assert_eq!((c.at, c.id.as_str()), (17, "evt_a.b"));
+        assert_eq!(Cursor::parse(&c.to_param()), Some(c));
+        assert_eq!(Cursor::parse("x.evt"), None);
+        assert_eq!(Cursor::parse("17."), None);
     }
 }

@@ -35,6 +35,10 @@ pub const MAX_WAIT_SECONDS: i64 = 10;
 /// Long-poll when the body does not say (s).
 pub const DEFAULT_WAIT_SECONDS: i64 = 5;
 
+/// Rows removed per retention step.
+const PURGE_BATCH: i64 = 500;
+/// Retry period of the retention alarm while the configuration does not allow a purge.
+const PURGE_RETRY_MS: i64 = 60_000;
 /// A parked pull re-checks storage at least this often (fallback to the in-memory wake-up).
 const RECHECK_MS: i64 = 1_000;
 
@@ -128,6 +132,17 @@ impl DurableObject for PullQueue {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         let body = req.text().await?;
+        if path == "/test-faults" {
+            let cfg = crate::current_config(&self.env);
+            if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+                return Response::error("not in test mode", 404);
+            }
+            crate::faults::set(parse(&body)?);
+            return answer(&crate::protocol::Done { ok: true });
+        }
+        if crate::faults::failing(crate::faults::Part::Pull, now_ms()) {
+            return Response::error("pull queue: unavailable (test fault)", 500);
+        }
         let out = match path.as_str() {
             "/push" => self.push(&body).await.and_then(|r| answer(&r)),
             "/pull" => self.pull(&body).await.and_then(|r| answer(&r)),
@@ -158,17 +173,60 @@ impl Sql for PullQueue {
 impl PullQueue {
     /// (visibility timeout, retention) of a source, in ms, from the current configuration.
     fn settings(&self, source: &str) -> (i64, i64) {
+        self.configured(source).unwrap_or((
+            i64::from(PULL_VISIBILITY_DEFAULT_S) * 1000,
+            i64::from(PULL_RETENTION_DEFAULT_S) * 1000,
+        ))
+    }
+
+    /// (visibility timeout, retention) in ms as configured; `None` when the configuration is
+    /// invalid or has no pull section for this source (never purge on defaults).
+    fn configured(&self, source: &str) -> Option<(i64, i64)> {
         let cfg = crate::current_config(&self.env);
         let pull = cfg
             .as_ref()
             .as_ref()
             .ok()
             .and_then(|c| c.source(source))
-            .and_then(|s| s.pull.as_ref());
-        let (vis, ret) = pull
-            .map(|p| (p.visibility_timeout_seconds, p.retention_seconds))
-            .unwrap_or((PULL_VISIBILITY_DEFAULT_S, PULL_RETENTION_DEFAULT_S));
-        (i64::from(vis) * 1000, i64::from(ret) * 1000)
+            .and_then(|s| s.pull.as_ref())?;
+        Some((
+            i64::from(pull.visibility_timeout_seconds) * 1000,
+            i64::from(pull.retention_seconds) * 1000,
+        ))
+    }
+
+    /// The number of unconfirmed events (a counter kept with every change; computed once
+    /// for a queue created before the counter existed).
+    fn live_count(&self) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct V {
+            v: String,
+        }
+        if let Some(v) = self.first::<V>("SELECT v FROM pull_meta WHERE k = 'live'", vec![])? {
+            if let Ok(n) = v.v.parse::<i64>() {
+                return Ok(n.max(0));
+            }
+        }
+        #[derive(Deserialize)]
+        struct N {
+            n: i64,
+        }
+        let n = self
+            .first::<N>(
+                "SELECT COUNT(*) AS n FROM pull_events WHERE confirmed_at IS NULL",
+                vec![],
+            )?
+            .map_or(0, |n| n.n);
+        self.set_live(n)?;
+        Ok(n)
+    }
+
+    fn set_live(&self, n: i64) -> Result<()> {
+        self.exec(
+            "INSERT OR REPLACE INTO pull_meta (k, v) VALUES ('live', ?)",
+            vec![n.max(0).to_string().into()],
+        )?;
+        Ok(())
     }
 
     fn remember_source(&self, source: &str) -> Result<()> {
@@ -187,9 +245,10 @@ impl PullQueue {
         let meta: IngestReq = parse(body)?;
         let now = now_ms();
         self.remember_source(&meta.source)?;
-        self.exec(
+        let live = self.live_count()?;
+        let inserted: Vec<Value> = self.rows(
             "INSERT INTO pull_events (id, type, vendor_type, received_at, body)
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1 AS n",
             vec![
                 meta.id.as_str().into(),
                 meta.admit.event_type.as_str().into(),
@@ -198,6 +257,9 @@ impl PullQueue {
                 meta.admit.event.as_str().into(),
             ],
         )?;
+        if !inserted.is_empty() {
+            self.set_live(live + 1)?;
+        }
         // Wake the longest-parked pull: it re-claims from storage (taking every visible event
         // up to its `max`), so no event is handed out twice; the next push wakes the next one.
         let first = {
@@ -292,6 +354,7 @@ impl PullQueue {
             visible_at: i64,
             confirmed_at: Option<i64>,
         }
+        let live = self.live_count()?;
         let mut results = Vec::with_capacity(r.handles.len());
         let (mut ok, mut failed) = (0u32, 0u32);
         for h in &r.handles {
@@ -338,6 +401,9 @@ impl PullQueue {
                 outcome,
             });
         }
+        if ok > 0 {
+            self.set_live(live - i64::from(ok))?;
+        }
         Ok(ConfirmResp {
             results,
             confirmed: ok,
@@ -345,29 +411,33 @@ impl PullQueue {
         })
     }
 
+    /// Counts without scanning every row: the unconfirmed counter, the in-flight rows
+    /// (through the `pull_visible` index) and the oldest unconfirmed row (through `pull_live`).
     fn state_of(&self) -> Result<StateResp> {
         let now = now_ms();
         #[derive(Deserialize)]
-        struct Agg {
-            pending: Option<i64>,
-            in_flight: Option<i64>,
-            oldest: Option<i64>,
+        struct N {
+            n: i64,
         }
-        let agg: Vec<Agg> = self.rows(
-            "SELECT SUM(visible_at <= ?) AS pending, SUM(visible_at > ?) AS in_flight,
-                    MIN(received_at) AS oldest
-             FROM pull_events WHERE confirmed_at IS NULL",
-            vec![now.into(), now.into()],
-        )?;
-        let a = agg.first();
-        let pending = a.and_then(|a| a.pending).unwrap_or(0);
-        let in_flight = a.and_then(|a| a.in_flight).unwrap_or(0);
-        let oldest = a
-            .and_then(|a| a.oldest)
-            .map(|t| (now - t).max(0) / 1000)
-            .unwrap_or(0);
+        #[derive(Deserialize)]
+        struct At {
+            received_at: i64,
+        }
+        let live = self.live_count()?;
+        let in_flight = self
+            .first::<N>(
+                "SELECT COUNT(*) AS n FROM pull_events WHERE confirmed_at IS NULL AND visible_at > ?",
+                vec![now.into()],
+            )?
+            .map_or(0, |n| n.n);
+        let oldest = self
+            .first::<At>(
+                "SELECT received_at FROM pull_events WHERE confirmed_at IS NULL ORDER BY seq LIMIT 1",
+                vec![],
+            )?
+            .map_or(0, |a| (now - a.received_at).max(0) / 1000);
         Ok(StateResp {
-            pending,
+            pending: (live - in_flight).max(0),
             in_flight,
             oldest_age_seconds: oldest,
         })
@@ -419,12 +489,38 @@ impl PullQueue {
         }
         let meta: Vec<Meta> = self.rows("SELECT v FROM pull_meta WHERE k = 'source'", vec![])?;
         let source = meta.into_iter().next().map(|m| m.v).unwrap_or_default();
-        let (_, retention_ms) = self.settings(&source);
+        let storage = self.state.storage();
+        let Some((_, retention_ms)) = self.configured(&source) else {
+            // Invalid configuration, or the source (or its pull section) is gone: nothing is
+            // removed on defaults; look again later.
+            crate::log_line(json!({"at": "pull.alarm", "source": source,
+                "outcome": "not_configured", "note": "nothing purged; retrying"}));
+            storage.set_alarm(PURGE_RETRY_MS).await?;
+            self.alarm_set.set(true);
+            return Ok(());
+        };
         let now = now_ms();
-        self.exec(
-            "DELETE FROM pull_events WHERE received_at <= ?",
-            vec![(now - retention_ms).into()],
+        #[derive(Deserialize)]
+        struct Gone {
+            confirmed_at: Option<i64>,
+        }
+        let gone: Vec<Gone> = self.rows(
+            "DELETE FROM pull_events WHERE seq IN
+             (SELECT seq FROM pull_events WHERE received_at <= ? ORDER BY received_at LIMIT ?)
+             RETURNING confirmed_at",
+            vec![(now - retention_ms).into(), PURGE_BATCH.into()],
         )?;
+        let unconfirmed = gone.iter().filter(|g| g.confirmed_at.is_none()).count() as i64;
+        if unconfirmed > 0 {
+            let live = self.live_count()?;
+            self.set_live(live - unconfirmed)?;
+        }
+        if gone.len() as i64 >= PURGE_BATCH {
+            // More to remove: the next batch in a second.
+            storage.set_alarm(1_000i64).await?;
+            self.alarm_set.set(true);
+            return Ok(());
+        }
         #[derive(Deserialize)]
         struct Oldest {
             at: Option<i64>,
@@ -433,7 +529,6 @@ impl PullQueue {
             self.rows("SELECT MIN(received_at) AS at FROM pull_events", vec![])?;
         match oldest.first().and_then(|o| o.at) {
             Some(at) => {
-                let storage = self.state.storage();
                 storage
                     .set_alarm((at + retention_ms - now).max(1_000))
                     .await?;

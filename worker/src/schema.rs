@@ -28,13 +28,30 @@ CREATE TABLE IF NOT EXISTS deliveries (
   next_at INTEGER NOT NULL DEFAULT 0,
   lease_until INTEGER NOT NULL DEFAULT 0,
   delivered_at INTEGER,
+  lease TEXT,
   PRIMARY KEY (event_id, url)
 );
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine (
+  seq INTEGER PRIMARY KEY,
+  queue TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);";
 
-/// Added to an `events` table created before `admitted_by` existed (fails harmlessly when
-/// the column is there).
-pub const EVENT_STORE_ADD_ADMITTED_BY: &str = "ALTER TABLE events ADD COLUMN admitted_by TEXT";
+/// Columns added after the first version (each `ALTER` fails harmlessly when it is there).
+/// `deliveries.lease`: the compare-and-set token of the attempt in flight; while it is set,
+/// `next_at` is the lease's end. (`lease_until` is no longer used.)
+pub const EVENT_STORE_UPGRADES: [&str; 2] = [
+    "ALTER TABLE events ADD COLUMN admitted_by TEXT",
+    "ALTER TABLE deliveries ADD COLUMN lease TEXT",
+];
+
+/// The indexes the delivery engine reads through: due steps per destination, and the
+/// earliest due step (the alarm time). Partial: only pending steps are indexed.
+pub const EVENT_STORE_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (url, next_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_next ON deliveries (next_at) WHERE state = 'pending';";
 
 /// The `PullQueue`'s tables: pull_events (arrival order, visibility, lease), pull_meta.
 pub const PULL_QUEUE: &str = "
@@ -52,4 +69,5 @@ CREATE TABLE IF NOT EXISTS pull_events (
 );
 CREATE INDEX IF NOT EXISTS pull_live ON pull_events (seq) WHERE confirmed_at IS NULL;
 CREATE INDEX IF NOT EXISTS pull_by_time ON pull_events (received_at);
+CREATE INDEX IF NOT EXISTS pull_visible ON pull_events (visible_at) WHERE confirmed_at IS NULL;
 CREATE TABLE IF NOT EXISTS pull_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);";

@@ -1,55 +1,132 @@
-//! The `EventStore` Durable Object (SQLite storage), one instance per source.
+//! The `EventStore` Durable Object (SQLite storage): a source's events, sharded by event id
+//! ([`shard_name`]), and the engine that delivers them.
 //!
-//! It is the single writer for a source's events, which makes deduplication race-free:
-//! a vendor retry of an event already stored is answered "duplicate" and never enqueued
-//! again. It also keeps the per-destination delivery state the queue consumer works from,
-//! and serves the admin API's reads and replays.
+//! **Before the 200.** `ingest` stores the event and, next to it, one `deliveries` row per
+//! step still to do — one per matching push destination, plus [`PULL_STEP`] when the event is
+//! kept for pulling — and makes sure the shard's alarm is set. The edge answers 200 only after
+//! that (SQLite writes and the alarm are durable before the answer leaves the object).
 //!
-//! Internal protocol: the worker POSTs to `https://event-store/<op>`; the body is JSON
-//! (for `ingest`: an [`IngestReq`], the same JSON a push-only event's queue message carries).
+//! **After the 200.** The alarm (one per shard, re-armed for the earliest due row) runs the
+//! due rows: one *lane* per destination with its own concurrency cap (`delivery.concurrency`),
+//! so a slow or failing origin never holds up another. A lane leases rows with a
+//! compare-and-set (`lease` token, lease end stored in `next_at`), POSTs them (timeout
+//! started once a connection slot of the shard is held; 6 slots), and records each result
+//! only if its lease still holds. Each (event, destination) has its own attempts and schedule
+//! ([`crate::policy`]); only its own budget or a 410 ends it. After a crash or restart the
+//! stored alarm fires at the earliest `next_at` (a lease's end counts as one), so every
+//! pending step resumes at its scheduled time.
+//!
+//! **Purges** run from the alarm in batches of [`PURGE_BATCH`], only with a valid
+//! configuration that names the source, and only for delivered events older than
+//! `retention_hours` and dead events older than max(retention, 30 days). Pending events are
+//! never purged.
+//!
+//! Internal protocol: [`crate::protocol`] (the worker POSTs to `https://event_store/<op>`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
+use futures_util::future::{join_all, select, Either};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use worker::*;
 
-use crate::config::{DeliveryPolicy, TypePattern};
+use crate::config::{Config, Source, TypePattern};
+use crate::faults::{self, Part};
 use crate::policy::after_attempt;
 use crate::protocol::{
-    answer, parse, Admit, AttemptOutcome, Claim, ClaimReq, ClaimResp, DeadOutcome, DeadReq,
-    DeadResp, DeliveryState, DueDest, EventRef, EventState, GetResp, IngestOutcome, IngestReq,
-    IngestResp, ListReq, ListResp, QueueMsg, RecordBatch, RecordReq, RecordResp, RecordedResp,
-    ReplayDeadReq, ReplayDeadResp, ReplayOutcome, ReplayResp,
+    answer, parse, Admit, AttemptOutcome, AttemptResult, DeliveryState, Done, EventRef, EventState,
+    GetResp, IngestOutcome, IngestReq, IngestResp, ListReq, ListResp, QuarantineList,
+    QuarantineReq, ReplayDeadReq, ReplayDeadResp, ReplayOutcome, ReplayResp, WakeReq,
 };
+use crate::sync::{Notify, Semaphore};
 
 /// Durable Object binding name (wrangler.toml).
 pub const BINDING: &str = "EVENT_STORE";
 /// Queue producer binding name (wrangler.toml).
 pub const QUEUE_BINDING: &str = "DELIVERIES";
+/// The `deliveries.url` of the "push to the source's pull queue" step.
+pub const PULL_STEP: &str = "mediahook:pull-queue";
+/// The Durable Object (of the `EventStore` class) that keeps unparseable queue messages.
+pub const QUARANTINE: &str = "mediahook:quarantine";
 
-/// Queue delays have 1 s granularity: a message may arrive a little before `next_at`.
-const DUE_SLACK_MS: i64 = 1_500;
 /// Dead events are kept at least this long (or `retention_hours`, if longer).
 const DEAD_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
-/// Housekeeping alarm period.
-const ALARM_EVERY_MS: i64 = 3600 * 1000;
+/// Rows deleted per purge step.
+pub const PURGE_BATCH: i64 = 500;
+/// Purge steps are this far apart while there is nothing more to purge.
+const PURGE_EVERY_MS: i64 = 3600 * 1000;
+/// Connections one alarm invocation holds at once (the Workers limit is 6).
+const CONNECTIONS: usize = 6;
+/// One alarm run stops taking new work after this long (then re-arms at once).
+const RUN_MS: i64 = 60_000;
+/// One alarm run makes at most this many attempts (each is a subrequest; Workers allow
+/// 1 000 per invocation), then re-arms at once: the next run is a new invocation.
+const RUN_ATTEMPTS: i64 = 900;
+/// A lane with nothing due waits this long for new work before it ends.
+const LANE_IDLE_MS: u64 = 1_000;
+/// A lease outlives the POST timeout by this much.
+const LEASE_EXTRA_MS: i64 = 15_000;
+/// Retry delay while the configuration is invalid or does not name the source.
+const TROUBLE_RETRY_MS: i64 = 10_000;
+/// Longest retry delay of a pull-queue push (it is never given up).
+const PULL_RETRY_MAX_MS: i64 = 60_000;
 
-/// Largest queue message (serialized JSON, UTF-8 bytes) that may carry an event. Cloudflare
-/// Queues take up to 128 KB per message, counted after the runtime's own serialization, in
-/// which a string can take two bytes per UTF-16 unit: 64 000 UTF-8 bytes stay under that.
-/// A larger event is stored in the `EventStore` first and only its id is queued.
-pub const QUEUE_MESSAGE_MAX: usize = 64_000;
+/// The Durable Object name of the shard holding event `id` of `source`: shard
+/// `u64(SHA-256(id)[0..8]) mod shards`; shard 0 is named like the source (the name it had
+/// before sharding), shard k > 0 `"{source}#{k}"` (`#` never occurs in a source name).
+pub fn shard_name(source: &str, shards: u32, id: &str) -> String {
+    shard_name_of(source, shard_of(shards, id))
+}
+
+/// Which shard holds event `id` (0..shards).
+pub fn shard_of(shards: u32, id: &str) -> u32 {
+    if shards <= 1 {
+        return 0;
+    }
+    let h = Sha256::digest(id.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h[..8]);
+    u32::try_from(u64::from_be_bytes(b) % u64::from(shards)).unwrap_or(0)
+}
+
+/// The Durable Object name of shard `k` of `source`.
+pub fn shard_name_of(source: &str, k: u32) -> String {
+    if k == 0 {
+        source.to_string()
+    } else {
+        format!("{source}#{k}")
+    }
+}
+
+/// The shard names of a source, shard 0 first.
+pub fn shard_names(source: &Source) -> Vec<String> {
+    (0..source.shards.max(1))
+        .map(|k| shard_name_of(&source.name, k))
+        .collect()
+}
 
 #[durable_object(alarm)]
 pub struct EventStore {
     state: State,
     env: Env,
     sql: SqlStorage,
-    alarm_checked: Cell<bool>,
-    /// Ids of new events whose queue send is in flight.
-    enqueuing: RefCell<HashSet<String>>,
+    /// The alarm time this instance last set (None: unknown or fired).
+    alarm_at: Cell<Option<i64>>,
+    /// Whether the source name is written to `meta` by this instance.
+    named: Cell<bool>,
+    /// Whether an alarm run is delivering right now.
+    running: Cell<bool>,
+    /// Destinations with a running lane.
+    lanes: RefCell<HashSet<String>>,
+    /// Woken by a new or replayed event.
+    work: Notify,
+    /// Attempts the current alarm run may still make.
+    budget: Cell<i64>,
+    /// The shard's connection slots.
+    connections: Semaphore,
 }
 
 fn now_ms() -> i64 {
@@ -58,11 +135,6 @@ fn now_ms() -> i64 {
 
 fn rfc3339_ms(ms: i64) -> String {
     mediahook_core::time::rfc3339_from_unix(ms.div_euclid(1000))
-}
-
-#[derive(Deserialize)]
-struct StateRow {
-    state: String,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +161,23 @@ struct EventRow {
     duplicates: i64,
 }
 
+#[derive(Deserialize)]
+struct Leased {
+    event_id: String,
+    attempts: i64,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    #[serde(rename = "type")]
+    event_type: String,
+    vendor_type: String,
+    subject: Option<String>,
+    received_at: i64,
+    body: String,
+    admitted_by: Option<String>,
+}
+
 impl DurableObject for EventStore {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
@@ -98,38 +187,61 @@ impl DurableObject for EventStore {
                 json!({"at": "store", "error": format!("schema: {e}")})
             );
         }
-        let _ = sql.exec(crate::schema::EVENT_STORE_ADD_ADMITTED_BY, None);
+        // Additive changes for objects created by older versions (fail harmlessly when done).
+        for alter in crate::schema::EVENT_STORE_UPGRADES {
+            let _ = sql.exec(alter, None);
+        }
+        let _ = sql.exec(crate::schema::EVENT_STORE_INDEXES, None);
         EventStore {
             state,
             env,
             sql,
-            alarm_checked: Cell::new(false),
-            enqueuing: RefCell::new(HashSet::new()),
+            alarm_at: Cell::new(None),
+            named: Cell::new(false),
+            running: Cell::new(false),
+            lanes: RefCell::new(HashSet::new()),
+            work: Notify::default(),
+            budget: Cell::new(0),
+            connections: Semaphore::new(CONNECTIONS),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         let body = req.text().await?;
+        if path == "/test-faults" {
+            return self.test_faults(&body).and_then(|r| answer(&r));
+        }
+        if path == "/test-purge" {
+            return self.test_purge().await.and_then(|r| answer(&r));
+        }
+        if path == "/test-seed-dead" {
+            return self.test_seed_dead(&body).and_then(|r| answer(&r));
+        }
+        if faults::failing(Part::Store, now_ms()) {
+            return Response::error("store: unavailable (test fault)", 500);
+        }
         let out = match path.as_str() {
             "/ingest" => self.ingest(&body).await.and_then(|r| answer(&r)),
-            "/claim" => self.claim(&body).await.and_then(|r| answer(&r)),
-            "/record" => self.record(&body).and_then(|r| answer(&r)),
+            "/wake" => self.wake(&body).await.and_then(|r| answer(&r)),
             "/get" => self.get(&body).and_then(|r| answer(&r)),
             "/list" => self.list(&body).and_then(|r| answer(&r)),
             "/replay" => self.replay(&body).await.and_then(|r| answer(&r)),
             "/replay-dead" => self.replay_dead(&body).await.and_then(|r| answer(&r)),
-            "/dead" => self.mark_dead(&body).await.and_then(|r| answer(&r)),
+            "/quarantine" => self.quarantine(&body).and_then(|r| answer(&r)),
+            "/quarantined" => self.quarantined().and_then(|r| answer(&r)),
             _ => return Response::error("unknown store operation", 404),
         };
         out.or_else(|e| Response::error(format!("store: {e}"), 500))
     }
 
     async fn alarm(&self) -> Result<Response> {
-        if let Err(e) = self.housekeeping().await {
+        self.alarm_at.set(None);
+        if let Err(e) = self.on_alarm().await {
             console_error!("{}", json!({"at": "store.alarm", "error": e.to_string()}));
+            // Never give up: look again soon.
+            self.schedule(now_ms() + 5_000).await?;
         }
-        self.state.storage().set_alarm(ALARM_EVERY_MS).await?;
         Response::ok("ok")
     }
 }
@@ -170,106 +282,140 @@ impl Sql for EventStore {
 }
 
 impl EventStore {
-    async fn enqueue(&self, source: &str, id: &str) -> Result<()> {
-        let msg = serde_json::to_string(&QueueMsg {
-            source: source.into(),
-            id: id.into(),
-            admit: None,
-        })
-        .map_err(|e| Error::RustError(e.to_string()))?;
-        self.env.queue(QUEUE_BINDING)?.send(msg).await
-    }
-
-    /// Once per instance: remember the source name (for housekeeping) and make sure the
-    /// housekeeping alarm is set.
-    async fn ensure_alarm(&self, source: &str) {
-        if self.alarm_checked.get() {
-            return;
+    /// Makes sure the alarm fires no later than `at` (Unix ms). Only ever moves it earlier.
+    async fn schedule(&self, at: i64) -> Result<()> {
+        if self.alarm_at.get().is_some_and(|t| t <= at) {
+            return Ok(());
         }
-        let _ = self.exec(
-            "INSERT OR REPLACE INTO meta (k, v) VALUES ('source', ?)",
-            vec![source.into()],
-        );
-        let storage = self.state.storage();
-        let ok = match storage.get_alarm().await {
-            Ok(Some(_)) => true,
-            Ok(None) => storage.set_alarm(ALARM_EVERY_MS).await.is_ok(),
-            Err(_) => false,
-        };
-        self.alarm_checked.set(ok);
+        self.alarm_at.set(Some(at));
+        let offset = (at - now_ms()).max(0);
+        self.state.storage().set_alarm(offset).await
     }
 
-    /// Dedupe + store + enqueue. Answers `accepted`, `duplicate`, `in_progress` (the same
-    /// event is being enqueued right now: the vendor should retry) or `unavailable`.
-    ///
-    /// The Durable Object runs one request at a time between awaits and the SQL calls are
-    /// synchronous, so check-and-insert is atomic. While the queue send of a new event (and,
-    /// for a pull source, its push to the `PullQueue`) is in flight its id is in `enqueuing`: a
-    /// concurrent duplicate gets `in_progress` (not a 200 that a failed send would turn into a
-    /// lost event). If the send fails the row is removed.
+    fn remember_source(&self, source: &str) -> Result<()> {
+        if !self.named.get() {
+            self.exec(
+                "INSERT OR REPLACE INTO meta (k, v) VALUES ('source', ?)",
+                vec![source.into()],
+            )?;
+            self.named.set(true);
+        }
+        Ok(())
+    }
+
+    fn source_name(&self) -> Result<Option<String>> {
+        #[derive(Deserialize)]
+        struct Meta {
+            v: String,
+        }
+        Ok(self
+            .first::<Meta>("SELECT v FROM meta WHERE k = 'source'", vec![])?
+            .map(|m| m.v))
+    }
+
+    fn test_mode_only(&self) -> Result<()> {
+        let cfg = crate::current_config(&self.env);
+        if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+            return Err(Error::RustError("not in test mode".into()));
+        }
+        Ok(())
+    }
+
+    fn test_faults(&self, body: &str) -> Result<Done> {
+        self.test_mode_only()?;
+        faults::set(parse(body)?);
+        Ok(Done { ok: true })
+    }
+
+    /// Test mode: make the next purge step due now.
+    async fn test_purge(&self) -> Result<Done> {
+        self.test_mode_only()?;
+        self.exec("DELETE FROM meta WHERE k = 'purge_at'", vec![])?;
+        self.schedule(now_ms()).await?;
+        Ok(Done { ok: true })
+    }
+
+    /// Test mode: stores `n` dead events (one dead step each, to `url`) in one statement pair,
+    /// for the bounded-listing test (100 000 dead events).
+    fn test_seed_dead(&self, body: &str) -> Result<Done> {
+        self.test_mode_only()?;
+        #[derive(Deserialize)]
+        struct Seed {
+            source: String,
+            n: i64,
+            url: String,
+            tag: String,
+        }
+        let r: Seed = parse(body)?;
+        self.remember_source(&r.source)?;
+        let now = now_ms();
+        self.exec(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+             INSERT OR IGNORE INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body, admitted_by)
+             SELECT 'evt_seed_' || ? || '_' || i, 'media.upload.completed', 'NewFileUpload', NULL, ? - i, ?, 'dead',
+                    '{\"id\":\"evt_seed_' || ? || '_' || i || '\"}', 'seed' FROM c",
+            vec![
+                r.n.into(),
+                r.tag.as_str().into(),
+                now.into(),
+                now.into(),
+                r.tag.as_str().into(),
+            ],
+        )?;
+        self.exec(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+             INSERT OR IGNORE INTO deliveries (event_id, url, state, attempts, last_error, next_at)
+             SELECT 'evt_seed_' || ? || '_' || i, ?, 'dead', 1, 'seeded', 0 FROM c",
+            vec![r.n.into(), r.tag.as_str().into(), r.url.as_str().into()],
+        )?;
+        Ok(Done { ok: true })
+    }
+
+    /// Dedupe + store (+ the steps to do) + alarm. `Accepted` also when the same queue
+    /// message (same nonce) stored it on an earlier try.
     async fn ingest(&self, body: &str) -> Result<IngestResp> {
-        let meta: IngestReq = parse(body)?;
-        if self.enqueuing.borrow().contains(&meta.id) {
-            return Ok(IngestResp {
-                outcome: IngestOutcome::InProgress,
-            });
-        }
-        if !self.insert_event(&meta.id, &meta.admit)? {
-            self.count_duplicate(&meta.id)?;
+        let r: IngestReq = parse(body)?;
+        self.remember_source(&r.source)?;
+        let now = now_ms();
+        if !self.insert_event(&r.id, &r.admit, r.pull, now)? {
+            let owner: Option<Stored> = self.first(
+                "SELECT type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id = ?",
+                vec![r.id.as_str().into()],
+            )?;
+            if owner
+                .and_then(|o| o.admitted_by)
+                .is_some_and(|n| n == r.admit.nonce)
+            {
+                return Ok(IngestResp {
+                    outcome: IngestOutcome::Accepted,
+                });
+            }
+            self.exec(
+                "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
+                vec![r.id.as_str().into()],
+            )?;
             return Ok(IngestResp {
                 outcome: IngestOutcome::Duplicate,
             });
         }
-        if meta.admit.dests.is_empty() && !meta.pull {
-            self.ensure_alarm(&meta.source).await;
-            return Ok(IngestResp {
-                outcome: IngestOutcome::Accepted,
-            });
+        if r.pull || !r.admit.dests.is_empty() {
+            self.work.notify_all();
+            self.schedule(now).await?;
+        } else {
+            self.schedule(now + PURGE_EVERY_MS).await?;
         }
-        // Before the first await: from here until the send settles, duplicates are in_progress.
-        self.enqueuing.borrow_mut().insert(meta.id.clone());
-        self.ensure_alarm(&meta.source).await;
-        // Pull delivery first (idempotent by event id, so a retry after a failed queue send
-        // below does not store it twice), then the queue send for the push destinations.
-        let mut sent = Ok(());
-        if meta.pull {
-            sent = crate::pull_queue::push(&self.env, &meta.source, body).await;
-        }
-        if sent.is_ok() && !meta.admit.dests.is_empty() {
-            sent = self.enqueue(&meta.source, &meta.id).await;
-        }
-        self.enqueuing.borrow_mut().remove(&meta.id);
-        match sent {
-            Ok(()) => Ok(IngestResp {
-                outcome: IngestOutcome::Accepted,
-            }),
-            Err(e) => {
-                // Roll back so the vendor's retry is not mistaken for a duplicate.
-                self.exec(
-                    "DELETE FROM deliveries WHERE event_id = ?",
-                    vec![meta.id.as_str().into()],
-                )?;
-                self.exec(
-                    "DELETE FROM events WHERE id = ?",
-                    vec![meta.id.as_str().into()],
-                )?;
-                crate::log_line(
-                    json!({"at": "store.ingest", "outcome": "unavailable", "error": e.to_string()}),
-                );
-                Ok(IngestResp {
-                    outcome: IngestOutcome::Unavailable,
-                })
-            }
-        }
+        Ok(IngestResp {
+            outcome: IngestOutcome::Accepted,
+        })
     }
 
-    /// Stores a new event with its pending deliveries (and its nonce as `admitted_by`);
+    /// Stores a new event with one pending step per destination (and the pull step);
     /// `false` if its id is already stored.
-    fn insert_event(&self, id: &str, a: &Admit) -> Result<bool> {
-        let state = if a.dests.is_empty() {
-            "delivered"
+    fn insert_event(&self, id: &str, a: &Admit, pull: bool, now: i64) -> Result<bool> {
+        let state = if a.dests.is_empty() && !pull {
+            EventState::Delivered
         } else {
-            "pending"
+            EventState::Pending
         };
         let inserted: Vec<Value> = self.rows(
             "INSERT INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body, admitted_by)
@@ -280,8 +426,8 @@ impl EventStore {
                 a.vendor_type.as_str().into(),
                 a.subject.clone().into(),
                 a.received_at.into(),
-                now_ms().into(),
-                state.into(),
+                now.into(),
+                state.as_str().into(),
                 a.event.as_str().into(),
                 a.nonce.as_str().into(),
             ],
@@ -289,253 +435,462 @@ impl EventStore {
         if inserted.is_empty() {
             return Ok(false);
         }
-        for url in &a.dests {
+        let steps = a
+            .dests
+            .iter()
+            .map(String::as_str)
+            .chain(pull.then_some(PULL_STEP));
+        for url in steps {
             self.exec(
-                "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
-                vec![id.into(), url.as_str().into()],
+                "INSERT OR IGNORE INTO deliveries (event_id, url, state, next_at) VALUES (?, ?, 'pending', 0)",
+                vec![id.into(), url.into()],
             )?;
         }
         Ok(true)
     }
 
-    fn count_duplicate(&self, id: &str) -> Result<()> {
-        self.exec(
-            "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
-            vec![id.into()],
-        )
-        .map(|_| ())
+    async fn wake(&self, body: &str) -> Result<Done> {
+        let r: WakeReq = parse(body)?;
+        self.remember_source(&r.source)?;
+        self.work.notify_all();
+        self.schedule(now_ms()).await?;
+        Ok(Done { ok: true })
     }
 
-    /// Admits an event carried by a queue message: stores it if its id is new. `true` when
-    /// this message owns the event (it stored it now, or on an earlier try of the same
-    /// message); `false` for a vendor retry of an event stored by another message or at
-    /// ingest, which is counted as a duplicate.
-    fn admit(&self, id: &str, a: &Admit) -> Result<bool> {
-        if self.insert_event(id, a)? {
-            return Ok(true);
-        }
-        #[derive(Deserialize)]
-        struct Owner {
-            admitted_by: Option<String>,
-        }
-        let owner: Option<Owner> = self.first(
-            "SELECT admitted_by FROM events WHERE id = ?",
-            vec![id.into()],
-        )?;
-        if owner
-            .and_then(|o| o.admitted_by)
-            .is_some_and(|n| n == a.nonce)
-        {
-            return Ok(true);
-        }
-        self.count_duplicate(id)?;
-        Ok(false)
-    }
+    // -----------------------------------------------------------------------------------
+    // The alarm: due steps, then a bounded purge, then re-arm.
 
-    /// Admits the events a queue batch carries, then claims the due destinations of every
-    /// message (one call per queue batch and source).
-    async fn claim(&self, body: &str) -> Result<ClaimResp> {
-        let r: ClaimReq = parse(body)?;
+    async fn on_alarm(&self) -> Result<()> {
         let now = now_ms();
-        let claims = r
-            .items
-            .iter()
-            .map(|m| match &m.admit {
-                Some(a) if !self.admit(&m.id, a)? => Ok(Claim::Duplicate),
-                Some(_) => self.claim_inner(&m.id, now, r.lease_ms, false),
-                None => self.claim_inner(&m.id, now, r.lease_ms, true),
-            })
-            .collect::<Result<Vec<Claim>>>()?;
-        if r.items.iter().any(|m| m.admit.is_some()) {
-            self.ensure_alarm(&r.source).await;
-        }
-        Ok(ClaimResp { claims })
-    }
-
-    /// Leases the due destinations of one event; `with_body`: the answer includes the event.
-    fn claim_inner(&self, id: &str, now: i64, lease_ms: i64, with_body: bool) -> Result<Claim> {
-        // Lease every due destination in one statement (a finished event has none).
-        let due: Vec<DueDest> = self.rows(
-            "UPDATE deliveries SET lease_until = ?
-             WHERE event_id = ? AND state = 'pending' AND next_at <= ? AND lease_until <= ?
-             RETURNING url, attempts",
-            vec![
-                (now + lease_ms).into(),
-                id.into(),
-                (now + DUE_SLACK_MS).into(),
-                now.into(),
-            ],
-        )?;
-        if due.is_empty() {
-            let ev: Vec<StateRow> =
-                self.rows("SELECT state FROM events WHERE id = ?", vec![id.into()])?;
-            let Some(ev) = ev.first() else {
-                return Ok(Claim::Gone);
-            };
-            if ev.state == "delivered" || ev.state == "dead" {
-                return Ok(Claim::Done);
+        for part in [Part::Store, Part::Steps] {
+            if faults::failing(part, now) {
+                // Look again within a second (a restart clears the window).
+                return self
+                    .schedule(faults::until(part).clamp(now + 100, now + 1_000))
+                    .await;
             }
-            let (state, next) = self.refresh_state(id, now)?;
-            return Ok(match (state, next) {
-                (EventState::Pending, Some(at)) => Claim::Wait {
-                    wait_ms: (at - now).max(0),
-                },
-                _ => Claim::Done,
-            });
         }
-        if !with_body {
-            return Ok(Claim::Deliver {
-                event: None,
-                dests: due,
-            });
-        }
-        #[derive(Deserialize)]
-        struct Body {
-            body: String,
-        }
-        match self.first::<Body>("SELECT body FROM events WHERE id = ?", vec![id.into()])? {
-            Some(b) => Ok(Claim::Deliver {
-                event: Some(b.body),
-                dests: due,
-            }),
-            None => Ok(Claim::Gone),
-        }
+        let cfg = crate::current_config(&self.env);
+        let source = self.source_name()?;
+        let (cfg, src) = match (cfg.as_ref(), source) {
+            (Ok(c), Some(name)) => match c.source(&name) {
+                Some(s) => (c, s),
+                None => {
+                    crate::log_line(json!({"at": "store.alarm", "source": name,
+                        "outcome": "source_not_configured", "note": "nothing delivered or purged; retrying"}));
+                    return self.schedule(now + TROUBLE_RETRY_MS).await;
+                }
+            },
+            (Err(_), name) => {
+                crate::log_line(json!({"at": "store.alarm", "source": name,
+                    "outcome": "config_invalid", "note": "nothing delivered or purged; retrying"}));
+                return self.schedule(now + TROUBLE_RETRY_MS).await;
+            }
+            (Ok(_), None) => return Ok(()),
+        };
+        self.running.set(true);
+        self.budget.set(RUN_ATTEMPTS);
+        let ran = self.run(cfg, src, now + RUN_MS).await;
+        self.running.set(false);
+        ran?;
+        let purge_next = self.purge(cfg, now_ms())?;
+        self.rearm(purge_next).await
     }
 
-    /// Recomputes an event's state from its deliveries; returns it with the earliest time a
-    /// pending destination becomes claimable.
-    fn refresh_state(&self, id: &str, now: i64) -> Result<(EventState, Option<i64>)> {
+    /// Sets the alarm for the earliest due step (a lease's end counts) or the next purge.
+    async fn rearm(&self, purge_next: i64) -> Result<()> {
         #[derive(Deserialize)]
-        struct Agg {
-            state: String,
-            n: i64,
+        struct Next {
             at: Option<i64>,
         }
-        let aggs: Vec<Agg> = self.rows(
-            "SELECT state, COUNT(*) AS n, MIN(MAX(next_at, lease_until)) AS at
-             FROM deliveries WHERE event_id = ? GROUP BY state",
-            vec![id.into()],
+        let next: Option<Next> = self.first(
+            "SELECT MIN(next_at) AS at FROM deliveries WHERE state = 'pending'",
+            vec![],
         )?;
-        let count = |s: &str| {
-            aggs.iter()
-                .filter(|a| a.state == s)
-                .map(|a| a.n)
-                .sum::<i64>()
-        };
-        let next = aggs
-            .iter()
-            .find(|a| a.state == "pending")
-            .and_then(|a| a.at);
-        let state = if count("pending") > 0 {
-            EventState::Pending
-        } else if count("dead") > 0 {
-            EventState::Dead
-        } else {
-            EventState::Delivered
-        };
-        self.exec(
-            "UPDATE events SET state = ?, updated_at = ? WHERE id = ?",
-            vec![state.as_str().into(), now.into(), id.into()],
-        )?;
-        Ok((state, next))
+        let at = next
+            .and_then(|n| n.at)
+            .map_or(purge_next, |a| a.min(purge_next));
+        // Set it even if this instance believes an earlier one is set: the fired alarm is
+        // gone, and a concurrent `schedule` only moves it earlier.
+        let at = self.alarm_at.get().map_or(at, |t| t.min(at));
+        self.alarm_at.set(Some(at));
+        self.state.storage().set_alarm((at - now_ms()).max(0)).await
     }
 
-    /// Records the attempts of several events (one call per queue batch and source).
-    fn record(&self, body: &str) -> Result<RecordedResp> {
-        let r: RecordBatch = parse(body)?;
-        let now = now_ms();
-        let results = r
-            .records
-            .iter()
-            .map(|rec| self.record_one(rec, now))
-            .collect::<Result<Vec<RecordResp>>>()?;
-        Ok(RecordedResp { results })
-    }
-
-    fn record_one(&self, r: &RecordReq, now: i64) -> Result<RecordResp> {
-        let policy = DeliveryPolicy {
-            timeout_ms: 0,
-            max_attempts: r.max_attempts,
-            backoff_base_seconds: r.backoff_base_seconds,
-            backoff_max_seconds: r.backoff_max_seconds,
-        };
-        for a in &r.results {
-            #[derive(Deserialize)]
-            struct Att {
-                attempts: i64,
+    /// Runs lanes for every destination with due steps until none is due or `deadline`.
+    async fn run(&self, cfg: &Config, src: &Source, deadline: i64) -> Result<()> {
+        let mut lanes = FuturesUnordered::new();
+        loop {
+            if now_ms() < deadline && self.budget.get() > 0 {
+                for url in self.due_urls(now_ms())? {
+                    self.lanes.borrow_mut().insert(url.clone());
+                    lanes.push(self.lane(cfg, src, url, deadline));
+                }
             }
-            let key = || vec![r.id.as_str().into(), a.url.as_str().into()];
-            let cur: Option<Att> = self.first(
-                "SELECT attempts FROM deliveries WHERE event_id = ? AND url = ?",
-                key(),
+            if lanes.is_empty() {
+                return Ok(());
+            }
+            // A lane ending, new work, or a tick (a step's backoff ending).
+            let tick = Delay::from(std::time::Duration::from_millis(500));
+            let woken = select(Box::pin(self.work.notified()), Box::pin(tick));
+            if let Either::Left((Some(Err(e)), _)) = select(lanes.next(), woken).await {
+                console_error!("{}", json!({"at": "store.lane", "error": e.to_string()}));
+            }
+        }
+    }
+
+    /// Destinations with due steps and no running lane (at most 64 per call).
+    fn due_urls(&self, now: i64) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct U {
+            url: String,
+        }
+        let active: Vec<String> = self.lanes.borrow().iter().cloned().collect();
+        let mut q = String::from(
+            "SELECT DISTINCT url FROM (SELECT url FROM deliveries WHERE state = 'pending' AND next_at <= ?",
+        );
+        let mut b: Vec<SqlStorageValue> = vec![now.into()];
+        if !active.is_empty() {
+            q.push_str(" AND url NOT IN (");
+            q.push_str(&vec!["?"; active.len()].join(","));
+            q.push(')');
+            b.extend(active.iter().map(|u| SqlStorageValue::from(u.as_str())));
+        }
+        q.push_str(" ORDER BY next_at LIMIT 256) LIMIT 64");
+        Ok(self.rows::<U>(&q, b)?.into_iter().map(|u| u.url).collect())
+    }
+
+    /// One destination's lane: lease due steps (up to its cap), attempt them, record, repeat;
+    /// ends after [`LANE_IDLE_MS`] without due work, or at `deadline`.
+    async fn lane(&self, cfg: &Config, src: &Source, url: String, deadline: i64) -> Result<()> {
+        let out = self.lane_inner(cfg, src, &url, deadline).await;
+        self.lanes.borrow_mut().remove(&url);
+        out
+    }
+
+    async fn lane_inner(&self, cfg: &Config, src: &Source, url: &str, deadline: i64) -> Result<()> {
+        let is_pull = url == PULL_STEP;
+        let cap = if is_pull {
+            16
+        } else {
+            i64::from(cfg.delivery.concurrency.max(1))
+        };
+        let lease_ms = i64::from(cfg.delivery.timeout_ms) + LEASE_EXTRA_MS;
+        let mut idle = false;
+        loop {
+            let now = now_ms();
+            let cap = cap.min(self.budget.get());
+            if now >= deadline || cap <= 0 {
+                return Ok(());
+            }
+            let token = crate::ids::random_hex(8);
+            let leased: Vec<Leased> = self.rows(
+                "UPDATE deliveries SET lease = ?, next_at = ?
+                 WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND url = ?
+                                 AND next_at <= ? ORDER BY next_at LIMIT ?)
+                 RETURNING event_id, attempts",
+                vec![
+                    token.as_str().into(),
+                    (now + lease_ms).into(),
+                    url.into(),
+                    now.into(),
+                    cap.into(),
+                ],
             )?;
-            let before = u32::try_from(cur.map(|c| c.attempts).unwrap_or(0)).unwrap_or(0);
-            let d = after_attempt(
-                &policy,
+            if leased.is_empty() {
+                if idle {
+                    return Ok(());
+                }
+                idle = true;
+                let wait = Delay::from(std::time::Duration::from_millis(LANE_IDLE_MS));
+                select(Box::pin(self.work.notified()), Box::pin(wait)).await;
+                continue;
+            }
+            idle = false;
+            self.budget.set(self.budget.get() - leased.len() as i64);
+            let started = now_ms();
+            let results = join_all(leased.iter().map(|l| self.attempt(cfg, src, url, l))).await;
+            // Every result is recorded on its own: one failure never leaves another lease
+            // hanging (which would re-send a delivered event when it ends).
+            let mut delivered = Vec::new();
+            for (l, res) in leased.iter().zip(results) {
+                if res.outcome == AttemptOutcome::Delivered {
+                    delivered.push(l.event_id.as_str());
+                } else {
+                    crate::log_line(json!({
+                        "at": "deliver", "source": src.name, "event_id": l.event_id,
+                        "url": crate::util::url_for_log(url), "attempt": l.attempts + 1,
+                        "outcome": res.outcome, "status": res.status, "error": res.error,
+                    }));
+                }
+                if let Err(e) = self.record(cfg, &l.event_id, url, &token, l.attempts, res) {
+                    console_error!(
+                        "{}",
+                        json!({"at": "store.record", "event_id": l.event_id, "error": e.to_string()})
+                    );
+                }
+            }
+            if !delivered.is_empty() {
+                // One line per round for the successes.
+                crate::log_line(json!({
+                    "at": "deliver", "source": src.name, "url": crate::util::url_for_log(url),
+                    "outcome": "delivered", "delivered": delivered, "latency_ms": now_ms() - started,
+                }));
+            }
+        }
+    }
+
+    /// One attempt of one step (a storage error is a failed attempt, retried).
+    async fn attempt(&self, cfg: &Config, src: &Source, url: &str, l: &Leased) -> AttemptResult {
+        let ev = match self.first::<Stored>(
+            "SELECT type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id = ?",
+            vec![l.event_id.as_str().into()],
+        ) {
+            Ok(Some(ev)) => ev,
+            Ok(None) => return crate::delivery::gone(url),
+            Err(e) => {
+                return AttemptResult {
+                    url: url.into(),
+                    outcome: AttemptOutcome::Failed,
+                    status: None,
+                    error: Some(format!("store: {e}")),
+                    retry_after: None,
+                }
+            }
+        };
+        if url == PULL_STEP {
+            self.push_to_pull_queue(src, &l.event_id, ev).await
+        } else {
+            match src.destination(url) {
+                None => crate::delivery::gone(url),
+                Some(dest) => {
+                    let _slot = self.connections.acquire().await;
+                    crate::delivery::post(&l.event_id, dest, &ev.body, cfg.delivery.timeout_ms)
+                        .await
+                }
+            }
+        }
+    }
+
+    async fn push_to_pull_queue(&self, src: &Source, id: &str, ev: Stored) -> AttemptResult {
+        let req = IngestReq {
+            source: src.name.clone(),
+            id: id.into(),
+            pull: true,
+            admit: Admit {
+                event_type: ev.event_type,
+                vendor_type: ev.vendor_type,
+                subject: ev.subject,
+                dests: Vec::new(),
+                received_at: ev.received_at,
+                nonce: ev.admitted_by.unwrap_or_default(),
+                event: ev.body,
+            },
+        };
+        let pushed = match crate::protocol::to_text(&req) {
+            Ok(body) => crate::pull_queue::push(&self.env, &src.name, &body).await,
+            Err(e) => Err(e),
+        };
+        match pushed {
+            Ok(()) => AttemptResult {
+                url: PULL_STEP.into(),
+                outcome: AttemptOutcome::Delivered,
+                status: None,
+                error: None,
+                retry_after: None,
+            },
+            Err(e) => AttemptResult {
+                url: PULL_STEP.into(),
+                outcome: AttemptOutcome::Failed,
+                status: None,
+                error: Some(format!("pull queue: {e}")),
+                retry_after: None,
+            },
+        }
+    }
+
+    /// Records an attempt if the lease `token` still holds (compare-and-set: a replay or a
+    /// later lease in between wins, and a stale result never overwrites a newer state).
+    fn record(
+        &self,
+        cfg: &Config,
+        id: &str,
+        url: &str,
+        token: &str,
+        attempts_before: i64,
+        a: AttemptResult,
+    ) -> Result<()> {
+        let now = now_ms();
+        let before = u32::try_from(attempts_before).unwrap_or(0);
+        let d = if url == PULL_STEP {
+            // Never given up: the event is stored, the pull queue will come back.
+            let mut d = after_attempt(&cfg.delivery, 0, a.outcome, None, now, 0.5);
+            d.attempts = before.saturating_add(1);
+            if a.outcome == AttemptOutcome::Failed {
+                let exp = before.min(16);
+                d.state = DeliveryState::Pending;
+                d.next_at_ms = now + (1000i64 << exp).min(PULL_RETRY_MAX_MS);
+            }
+            d
+        } else {
+            after_attempt(
+                &cfg.delivery,
                 before,
                 a.outcome,
                 a.retry_after,
                 now,
                 crate::ids::random_unit(),
-            );
-            let error = match a.outcome {
-                AttemptOutcome::Delivered => None,
-                AttemptOutcome::Stopped => {
-                    Some("the destination answered 410 Gone: no more deliveries".to_string())
-                }
-                AttemptOutcome::Gone => Some("the destination is no longer configured".to_string()),
-                AttemptOutcome::Failed => a.error.clone(),
-            };
-            let delivered_at = (d.state == DeliveryState::Delivered).then_some(now);
-            let mut b = vec![
+            )
+        };
+        let error = match a.outcome {
+            AttemptOutcome::Delivered => None,
+            AttemptOutcome::Stopped => {
+                Some("the destination answered 410 Gone: no more deliveries".to_string())
+            }
+            AttemptOutcome::Gone => Some("the destination is no longer configured".to_string()),
+            AttemptOutcome::Failed => a.error.clone(),
+        };
+        let delivered_at = (d.state == DeliveryState::Delivered).then_some(now);
+        let updated: Vec<Value> = self.rows(
+            "UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?,
+             next_at = ?, lease = NULL, delivered_at = COALESCE(?, delivered_at)
+             WHERE event_id = ? AND url = ? AND lease = ? RETURNING 1 AS n",
+            vec![
                 d.state.as_str().into(),
                 i64::from(d.attempts).into(),
                 a.status.map(i64::from).into(),
                 error.into(),
                 d.next_at_ms.into(),
                 delivered_at.into(),
-            ];
-            b.extend(key());
-            self.exec(
-                "UPDATE deliveries SET state = ?, attempts = ?, last_status = ?, last_error = ?,
-                 next_at = ?, lease_until = 0, delivered_at = COALESCE(?, delivered_at)
-                 WHERE event_id = ? AND url = ?",
-                b,
-            )?;
+                id.into(),
+                url.into(),
+                token.into(),
+            ],
+        )?;
+        if updated.is_empty() {
+            crate::log_line(
+                json!({"at": "deliver", "event_id": id, "url": crate::util::url_for_log(url),
+                "outcome": "stale_lease", "note": "a replay or a newer lease took this step; result not recorded"}),
+            );
         }
-        let (state, next) = self.refresh_state(&r.id, now)?;
-        Ok(RecordResp {
-            retry_in_ms: next.map(|at| (at - now).max(0)),
-            state,
-        })
+        self.refresh_state(id, now)?;
+        Ok(())
     }
 
-    /// The queue gave up on a message: its event's pending destinations become dead (a
-    /// carried event is stored first, so it can be replayed; a duplicate changes nothing).
-    async fn mark_dead(&self, body: &str) -> Result<DeadResp> {
-        let r: DeadReq = parse(body)?;
-        if let Some(a) = &r.admit {
-            if !self.admit(&r.id, a)? {
-                return Ok(DeadResp {
-                    state: DeadOutcome::Duplicate,
-                });
-            }
-            self.ensure_alarm(&r.source).await;
+    /// Recomputes an event's state from its steps.
+    fn refresh_state(&self, id: &str, now: i64) -> Result<EventState> {
+        #[derive(Deserialize)]
+        struct Agg {
+            pending: Option<i64>,
+            dead: Option<i64>,
         }
-        self.exec(
-            "UPDATE deliveries SET state = 'dead', last_error = ?, lease_until = 0
-             WHERE event_id = ? AND state = 'pending'",
-            vec![r.reason.as_str().into(), r.id.as_str().into()],
+        let agg: Option<Agg> = self.first(
+            "SELECT SUM(state = 'pending') AS pending, SUM(state = 'dead') AS dead
+             FROM deliveries WHERE event_id = ?",
+            vec![id.into()],
         )?;
-        let (state, _) = self.refresh_state(&r.id, now_ms())?;
-        Ok(DeadResp {
-            state: match state {
-                EventState::Pending => DeadOutcome::Pending,
-                EventState::Delivered => DeadOutcome::Delivered,
-                EventState::Dead => DeadOutcome::Dead,
-            },
-        })
+        let (pending, dead) = agg
+            .map(|a| (a.pending.unwrap_or(0), a.dead.unwrap_or(0)))
+            .unwrap_or((0, 0));
+        let state = if pending > 0 {
+            EventState::Pending
+        } else if dead > 0 {
+            EventState::Dead
+        } else {
+            EventState::Delivered
+        };
+        self.exec(
+            "UPDATE events SET state = ?, updated_at = ? WHERE id = ? AND state != ?",
+            vec![
+                state.as_str().into(),
+                now.into(),
+                id.into(),
+                state.as_str().into(),
+            ],
+        )?;
+        Ok(state)
     }
+
+    /// One bounded purge step, if due. Returns when the next one is due.
+    fn purge(&self, cfg: &Config, now: i64) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct Meta {
+            v: String,
+        }
+        let due = self
+            .first::<Meta>("SELECT v FROM meta WHERE k = 'purge_at'", vec![])?
+            .and_then(|m| m.v.parse::<i64>().ok())
+            .unwrap_or(0);
+        if now < due {
+            return Ok(due);
+        }
+        let retention_ms = i64::from(cfg.retention_hours) * 3600 * 1000;
+        let delivered_before = now - retention_ms;
+        let dead_before = now - retention_ms.max(DEAD_RETENTION_MS);
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let victims: Vec<Id> = self.rows(
+            "SELECT id FROM events WHERE (state = 'delivered' AND received_at < ?)
+             UNION ALL SELECT id FROM events WHERE (state = 'dead' AND received_at < ?) LIMIT ?",
+            vec![
+                delivered_before.into(),
+                dead_before.into(),
+                PURGE_BATCH.into(),
+            ],
+        )?;
+        for v in &victims {
+            self.exec(
+                "DELETE FROM deliveries WHERE event_id = ?",
+                vec![v.id.as_str().into()],
+            )?;
+            self.exec(
+                "DELETE FROM events WHERE id = ?",
+                vec![v.id.as_str().into()],
+            )?;
+        }
+        let next = if victims.len() as i64 >= PURGE_BATCH {
+            now + 1_000
+        } else {
+            now + PURGE_EVERY_MS
+        };
+        self.exec(
+            "INSERT OR REPLACE INTO meta (k, v) VALUES ('purge_at', ?)",
+            vec![next.to_string().into()],
+        )?;
+        if !victims.is_empty() {
+            crate::log_line(json!({"at": "store.purge", "purged": victims.len()}));
+        }
+        Ok(next)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Unparseable queue messages (kept in the QUARANTINE object).
+
+    fn quarantine(&self, body: &str) -> Result<Done> {
+        let r: QuarantineReq = parse(body)?;
+        self.exec(
+            "INSERT INTO quarantine (queue, received_at, body) VALUES (?, ?, ?)",
+            vec![
+                r.queue.as_str().into(),
+                now_ms().into(),
+                r.body.as_str().into(),
+            ],
+        )?;
+        Ok(Done { ok: true })
+    }
+
+    fn quarantined(&self) -> Result<QuarantineList> {
+        let messages: Vec<Value> = self.rows(
+            "SELECT seq, queue, received_at, body FROM quarantine ORDER BY seq LIMIT 100",
+            vec![],
+        )?;
+        Ok(QuarantineList { messages })
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Admin API reads and replays.
 
     fn summaries(
         &self,
@@ -543,20 +898,22 @@ impl EventStore {
         deliveries: Vec<DeliveryRow>,
         source: &str,
     ) -> Vec<Value> {
+        let now = now_ms();
         events
             .into_iter()
             .map(|e| {
                 let dests: Vec<Value> = deliveries
                     .iter()
-                    .filter(|d| d.event_id == e.id)
+                    .filter(|d| d.event_id == e.id && d.url != PULL_STEP)
                     .map(|d| {
+                        let pending = d.state == "pending";
                         json!({
                             "url": d.url,
                             "status": d.state,
                             "attempts": d.attempts,
                             "last_status": d.last_status,
                             "last_error": d.last_error,
-                            "next_attempt_at": (d.state == "pending" && d.next_at > 0).then(|| rfc3339_ms(d.next_at)),
+                            "next_attempt_at": (pending && d.next_at > 0).then(|| rfc3339_ms(d.next_at.max(now))),
                             "delivered_at": d.delivered_at.map(rfc3339_ms),
                         })
                     })
@@ -595,12 +952,11 @@ impl EventStore {
         struct Body {
             body: String,
         }
-        let b: Vec<Body> = self.rows(
+        let b: Option<Body> = self.first(
             "SELECT body FROM events WHERE id = ?",
             vec![r.id.as_str().into()],
         )?;
         let event: Value = b
-            .first()
             .and_then(|b| serde_json::from_str(&b.body).ok())
             .unwrap_or(Value::Null);
         let mut one = self.summaries(events, deliveries, &r.source);
@@ -611,32 +967,70 @@ impl EventStore {
         Ok(GetResp { event: Some(v) })
     }
 
+    /// Newest first, at most `limit` (≤ 500), after the cursor: bounded by the indexes.
     fn list(&self, body: &str) -> Result<ListResp> {
         let r: ListReq = parse(body)?;
-        let (filter, mut binds): (&str, Vec<SqlStorageValue>) = match r.status {
-            Some(s) => ("WHERE state = ?", vec![s.as_str().into()]),
-            None => ("", vec![]),
+        let mut conds: Vec<&str> = Vec::new();
+        let mut binds: Vec<SqlStorageValue> = Vec::new();
+        if let Some(s) = r.status {
+            conds.push("state = ?");
+            binds.push(s.as_str().into());
+        }
+        if let Some(c) = &r.before {
+            conds.push("(received_at < ? OR (received_at = ? AND id > ?))");
+            binds.push(c.at.into());
+            binds.push(c.at.into());
+            binds.push(c.id.as_str().into());
+        }
+        let filter = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
         };
-        binds.push(r.limit.into());
+        binds.push(r.limit.clamp(1, 500).into());
         let q = format!(
             "SELECT id, type, vendor_type, subject, received_at, state, duplicates FROM events {filter}
              ORDER BY received_at DESC, id LIMIT ?"
         );
-        let events: Vec<EventRow> = self.rows(&q, binds.clone())?;
-        let dq = format!(
-            "SELECT * FROM deliveries WHERE event_id IN
-             (SELECT id FROM events {filter} ORDER BY received_at DESC, id LIMIT ?) ORDER BY url"
-        );
-        let deliveries: Vec<DeliveryRow> = self.rows(&dq, binds)?;
+        let events: Vec<EventRow> = self.rows(&q, binds)?;
+        let mut deliveries = Vec::new();
+        for e in &events {
+            let mut d: Vec<DeliveryRow> = self.rows(
+                "SELECT * FROM deliveries WHERE event_id = ? ORDER BY url",
+                vec![e.id.as_str().into()],
+            )?;
+            deliveries.append(&mut d);
+        }
         Ok(ListResp {
             events: self.summaries(events, deliveries, &r.source),
         })
+    }
+
+    /// Resets an event's steps to pending (not those in flight: their attempt stands).
+    fn reset(&self, id: &str, only_dead: bool, now: i64) -> Result<u32> {
+        let q = format!(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease = NULL,
+             last_error = NULL WHERE event_id = ? {} AND NOT (state = 'pending' AND lease IS NOT NULL AND next_at > ?)",
+            if only_dead { "AND state = 'dead'" } else { "" }
+        );
+        self.exec(&q, vec![id.into(), now.into()])?;
+        #[derive(Deserialize)]
+        struct N {
+            n: i64,
+        }
+        let in_flight: Option<N> = self.first(
+            "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND state = 'pending'
+             AND lease IS NOT NULL AND next_at > ?",
+            vec![id.into(), now.into()],
+        )?;
+        Ok(u32::try_from(in_flight.map_or(0, |n| n.n)).unwrap_or(0))
     }
 
     /// Re-delivers one event to every destination that currently matches it (and any it
     /// had), with the same id (= webhook-id).
     async fn replay(&self, body: &str) -> Result<ReplayResp> {
         let r: EventRef = parse(body)?;
+        self.remember_source(&r.source)?;
         let cfg = crate::current_config(&self.env);
         let cfg = cfg
             .as_ref()
@@ -647,154 +1041,135 @@ impl EventStore {
             #[serde(rename = "type")]
             t: String,
         }
-        let ev: Vec<T> = self.rows(
+        let Some(ev) = self.first::<T>(
             "SELECT type FROM events WHERE id = ?",
             vec![r.id.as_str().into()],
-        )?;
-        let Some(ev) = ev.first() else {
+        )?
+        else {
             return Ok(ReplayResp {
                 outcome: ReplayOutcome::NotFound,
+                in_flight: 0,
             });
         };
-        let id = || -> SqlStorageValue { r.id.as_str().into() };
-        self.exec(
-            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease_until = 0,
-             last_error = NULL WHERE event_id = ?",
-            vec![id()],
-        )?;
+        let now = now_ms();
         if let Some(src) = cfg.source(&r.source) {
             for d in src.matching(&ev.t) {
                 self.exec(
-                    "INSERT OR IGNORE INTO deliveries (event_id, url, state) VALUES (?, ?, 'pending')",
-                    vec![id(), d.url.as_str().into()],
+                    "INSERT OR IGNORE INTO deliveries (event_id, url, state, next_at) VALUES (?, ?, 'pending', 0)",
+                    vec![r.id.as_str().into(), d.url.as_str().into()],
                 )?;
             }
         }
-        self.requeue(&r.source, &r.id).await
-    }
-
-    /// After deliveries were reset: recompute the state and enqueue if anything is pending.
-    async fn requeue(&self, source: &str, id: &str) -> Result<ReplayResp> {
-        let now = now_ms();
-        let (state, _) = self.refresh_state(id, now)?;
+        // The pull step is left as it is: the pull queue keeps the event for its own
+        // retention (pulling it again is the puller's business, by not confirming).
+        let in_flight = self.reset_push(&r.id, now)?;
+        let state = self.refresh_state(&r.id, now)?;
         if state != EventState::Pending {
             return Ok(ReplayResp {
                 outcome: ReplayOutcome::NothingToDeliver,
+                in_flight,
             });
         }
-        match self.enqueue(source, id).await {
-            Ok(()) => Ok(ReplayResp {
-                outcome: ReplayOutcome::Queued,
-            }),
-            Err(e) => {
-                self.exec(
-                    "UPDATE deliveries SET state = 'dead', last_error = 'replay could not be queued'
-                     WHERE event_id = ? AND state = 'pending'",
-                    vec![id.into()],
-                )?;
-                self.refresh_state(id, now)?;
-                crate::log_line(
-                    json!({"at": "store.replay", "outcome": "unavailable", "error": e.to_string()}),
-                );
-                Ok(ReplayResp {
-                    outcome: ReplayOutcome::Unavailable,
-                })
-            }
-        }
-    }
-
-    /// Replays dead-lettered events: their dead destinations become pending again.
-    async fn replay_dead(&self, body: &str) -> Result<ReplayDeadResp> {
-        let r: ReplayDeadReq = parse(body)?;
-        let pattern = match r.type_pattern.as_deref() {
-            Some(p) => Some(
-                TypePattern::parse(p).ok_or_else(|| Error::RustError("bad type pattern".into()))?,
-            ),
-            None => None,
-        };
-        #[derive(Deserialize)]
-        struct Row {
-            id: String,
-            #[serde(rename = "type")]
-            t: String,
-        }
-        let dead: Vec<Row> = self.rows(
-            "SELECT id, type FROM events WHERE state = 'dead' ORDER BY received_at",
-            vec![],
-        )?;
-        let (mut queued, mut failed, mut more) = (Vec::new(), 0u32, false);
-        for row in dead
-            .into_iter()
-            .filter(|r| pattern.as_ref().is_none_or(|p| p.matches(&r.t)))
-        {
-            if queued.len() as i64 >= r.limit {
-                more = true;
-                break;
-            }
-            self.exec(
-                "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease_until = 0,
-                 last_error = NULL WHERE event_id = ? AND state = 'dead'",
-                vec![row.id.as_str().into()],
-            )?;
-            let out = self.requeue(&r.source, &row.id).await?;
-            if out.outcome == ReplayOutcome::Queued {
-                queued.push(row.id);
-            } else {
-                failed += 1;
-            }
-        }
-        Ok(ReplayDeadResp {
-            replayed: queued,
-            failed,
-            more,
+        self.work.notify_all();
+        self.schedule(now).await?;
+        Ok(ReplayResp {
+            outcome: ReplayOutcome::Queued,
+            in_flight,
         })
     }
 
-    /// Hourly: purge old finished events; re-enqueue events whose queue message got lost.
-    async fn housekeeping(&self) -> Result<()> {
-        let now = now_ms();
-        let retention_ms = match crate::current_config(&self.env).as_ref() {
-            Ok(c) => i64::from(c.retention_hours) * 3600 * 1000,
-            Err(_) => 72 * 3600 * 1000,
-        };
-        let delivered_before = now - retention_ms;
-        let dead_before = now - retention_ms.max(DEAD_RETENTION_MS);
+    /// [`Self::reset`] for push destinations only (the pull step stays as it is).
+    fn reset_push(&self, id: &str, now: i64) -> Result<u32> {
         self.exec(
-            "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE
-             (state = 'delivered' AND received_at < ?) OR (state = 'dead' AND received_at < ?))",
-            vec![delivered_before.into(), dead_before.into()],
-        )?;
-        self.exec(
-            "DELETE FROM events WHERE (state = 'delivered' AND received_at < ?) OR (state = 'dead' AND received_at < ?)",
-            vec![delivered_before.into(), dead_before.into()],
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease = NULL,
+             last_error = NULL WHERE event_id = ? AND url != ?
+             AND NOT (state = 'pending' AND lease IS NOT NULL AND next_at > ?)",
+            vec![id.into(), PULL_STEP.into(), now.into()],
         )?;
         #[derive(Deserialize)]
-        struct Stuck {
+        struct N {
+            n: i64,
+        }
+        let in_flight: Option<N> = self.first(
+            "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND state = 'pending'
+             AND lease IS NOT NULL AND next_at > ?",
+            vec![id.into(), now.into()],
+        )?;
+        Ok(u32::try_from(in_flight.map_or(0, |n| n.n)).unwrap_or(0))
+    }
+
+    /// Replays up to `limit` dead events (oldest first; bounded: the replayed ones stop
+    /// being dead, so the next call continues where this one ended).
+    async fn replay_dead(&self, body: &str) -> Result<ReplayDeadResp> {
+        let r: ReplayDeadReq = parse(body)?;
+        self.remember_source(&r.source)?;
+        let limit = r.limit.clamp(1, 1000);
+        let (filter, mut binds): (&str, Vec<SqlStorageValue>) = match r.type_pattern.as_deref() {
+            None | Some("*") => ("", vec![]),
+            Some(p) => match TypePattern::parse(p) {
+                Some(TypePattern::Exact(t)) => ("AND type = ?", vec![t.into()]),
+                Some(TypePattern::Prefix(pre)) => {
+                    let escaped = pre
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_");
+                    (
+                        "AND type LIKE ? ESCAPE '\\'",
+                        vec![format!("{escaped}%").into()],
+                    )
+                }
+                Some(TypePattern::Any) => ("", vec![]),
+                None => return Err(Error::RustError("bad type pattern".into())),
+            },
+        };
+        binds.push((limit + 1).into());
+        #[derive(Deserialize)]
+        struct Row {
             id: String,
         }
-        let stuck: Vec<Stuck> = self.rows(
-            "SELECT id FROM events e WHERE state = 'pending' AND updated_at < ?
-             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending'
-                             AND (d.next_at > ? OR d.lease_until > ?))
-             LIMIT 500",
-            vec![(now - ALARM_EVERY_MS).into(), (now - 600_000).into(), now.into()],
+        let dead: Vec<Row> = self.rows(
+            &format!(
+                "SELECT id FROM events WHERE state = 'dead' {filter} ORDER BY received_at, id LIMIT ?"
+            ),
+            binds,
         )?;
-        #[derive(Deserialize)]
-        struct Meta {
-            v: String,
+        let more = dead.len() as i64 > limit;
+        let now = now_ms();
+        let mut replayed = Vec::new();
+        for row in dead.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
+            self.reset(&row.id, true, now)?;
+            self.refresh_state(&row.id, now)?;
+            replayed.push(row.id);
         }
-        let meta: Vec<Meta> = self.rows("SELECT v FROM meta WHERE k = 'source'", vec![])?;
-        let Some(source) = meta.into_iter().next().map(|m| m.v) else {
-            return Ok(());
-        };
-        for s in stuck {
-            if self.enqueue(&source, &s.id).await.is_ok() {
-                self.exec(
-                    "UPDATE events SET updated_at = ? WHERE id = ?",
-                    vec![now.into(), s.id.as_str().into()],
-                )?;
-            }
+        if !replayed.is_empty() {
+            self.work.notify_all();
+            self.schedule(now).await?;
         }
-        Ok(())
+        Ok(ReplayDeadResp {
+            replayed,
+            failed: 0,
+            more,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_stable_and_spread() {
+        assert_eq!(shard_of(1, "evt_a"), 0);
+        assert_eq!(shard_of(0, "evt_a"), 0);
+        let a = shard_of(8, "evt_0123");
+        assert_eq!(a, shard_of(8, "evt_0123"));
+        let mut seen = [0u32; 8];
+        for i in 0..800 {
+            seen[shard_of(8, &format!("evt_{i}")) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 50), "{seen:?}");
+        assert_eq!(shard_name_of("src", 0), "src");
+        assert_eq!(shard_name_of("src", 3), "src#3");
+        assert_eq!(shard_name("src", 1, "anything"), "src");
     }
 }

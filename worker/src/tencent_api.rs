@@ -25,7 +25,7 @@ use mediahook_core::tc3::{self, Credential, Tc3Error};
 use serde_json::json;
 use worker::{Env, Method, Request};
 
-use crate::http::{json_resp, ApiError, ApiResult, Log};
+use crate::http::{json_resp, read_capped, ApiError, ApiResult, Log};
 use crate::pull_api::{self, MAX_REQUEST_BYTES};
 use crate::{current_config, ids, now_ms};
 
@@ -64,24 +64,26 @@ pub async fn handle(mut req: Request, env: &Env, source_name: &str, log: &mut Lo
             )
         }
     };
-    let too_large = |log: &mut Log| {
-        envelope(
-            log,
-            "RequestSizeLimitExceeded",
-            format!("the request body is larger than {MAX_REQUEST_BYTES} bytes"),
-        )
+    // Streamed with the cap (a declared Content-Length over it is refused unread).
+    let body = match read_capped(&mut req, MAX_REQUEST_BYTES).await {
+        Ok(b) => b,
+        Err(e) if e.status == 413 => {
+            return envelope(
+                log,
+                "RequestSizeLimitExceeded",
+                format!("the request body is larger than {MAX_REQUEST_BYTES} bytes"),
+            )
+        }
+        Err(e) => {
+            let r = envelope(
+                log,
+                "InternalError",
+                "the request body could not be read; retry",
+            );
+            log.outcome = format!("InternalError: {}", e.detail.unwrap_or_default());
+            return r;
+        }
     };
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
-        return too_large(log);
-    }
-    let body = req.bytes().await?;
-    if body.len() > MAX_REQUEST_BYTES {
-        return too_large(log);
-    }
 
     // The request as signed: the URL path as sent, its query, every header (Host as received;
     // the core signs it without the port, as the official SDKs do).

@@ -2,7 +2,7 @@
 // with a fresh --persist-to), vendor signing done independently with node:crypto (SPEC §1).
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, createWriteStream, existsSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, createWriteStream, existsSync, cpSync, chmodSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -195,22 +195,41 @@ function testWranglerConfig(dir, edit) {
 }
 
 /**
+ * Writes `MEDIAHOOK_CONFIG` into a dotenv file that `wrangler dev --env-file` reads, in the
+ * run's private directory (mkdtemp: 0700; the file 0600), so keys never appear on a command
+ * line. The value is quoted with a quote character it does not contain (dotenv keeps the
+ * text between the quotes as is).
+ */
+export function writeEnvFile(dir, config) {
+  const text = typeof config === 'string' ? config : JSON.stringify(config);
+  if (/[\r\n]/.test(text)) throw new Error('MEDIAHOOK_CONFIG must be one line');
+  const quote = ["'", '`', '"'].find((q) => !text.includes(q));
+  if (!quote) throw new Error('MEDIAHOOK_CONFIG contains every quote character');
+  const file = path.join(dir, 'mediahook.env');
+  writeFileSync(file, `MEDIAHOOK_CONFIG=${quote}${text}${quote}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/**
  * Starts `wrangler dev` on 127.0.0.1 with the given MEDIAHOOK_CONFIG (object). `persistTo`:
  * a state directory owned by the caller (kept by stop(), so a second start with the same
  * directory is a restart of the local runtime with its Durable Object storage).
  * `wranglerEdit`: a function changing the wrangler.toml text used for this run.
  */
-export async function startWorker(config, { name = 'worker', logLevel = 'log', persistTo, wranglerEdit } = {}) {
+export async function startWorker(config, { name = 'worker', logLevel = 'log', persistTo, wranglerEdit, port: fixedPort } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `mediahook-${name}-`));
+  chmodSync(dir, 0o700);
   const configFile = testWranglerConfig(dir, wranglerEdit);
-  const port = await freePort();
+  const envFile = writeEnvFile(dir, config);
+  const port = fixedPort ?? await freePort();
   const logFile = path.join(dir, 'wrangler.log');
   const log = createWriteStream(logFile);
   const args = [
     'dev', '--config', configFile, '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistTo ?? path.join(dir, 'state'), '--inspector-port', String(await freePort()),
     '--show-interactive-dev-session=false', '--log-level', logLevel,
-    '--var', `MEDIAHOOK_CONFIG:${JSON.stringify(config)}`,
+    '--env-file', envFile,
   ];
   const child = spawn('wrangler', args, {
     cwd: dir,
@@ -274,6 +293,14 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
       return lines.slice();
     },
     output: () => output,
+    /** SIGKILLs wrangler and workerd (a crash): nothing is flushed; the state dir stays. */
+    async kill() {
+      if (exited) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      await Promise.race([gone, sleep(5000)]);
+      log.end();
+    },
     async stop() {
       if (exited) return;
       const gone = new Promise((r) => child.once('exit', r));
