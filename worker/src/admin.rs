@@ -119,10 +119,11 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
             for s in &sources {
                 let Some(src) = cfg.source(s) else { continue };
                 for shard in store::shard_names(src) {
+                    // One more than asked: tells whether there is a next page.
                     let body = ListReq {
                         source: s.to_string(),
                         status,
-                        limit,
+                        limit: limit + 1,
                         before: before.clone(),
                     };
                     let v: ListResp =

@@ -967,7 +967,8 @@ impl EventStore {
         Ok(GetResp { event: Some(v) })
     }
 
-    /// Newest first, at most `limit` (≤ 500), after the cursor: bounded by the indexes.
+    /// Newest first, at most `limit` (≤ 501: a page of 500 and one more to tell whether there
+    /// is a next page), after the cursor: bounded by the indexes.
     fn list(&self, body: &str) -> Result<ListResp> {
         let r: ListReq = parse(body)?;
         let mut conds: Vec<&str> = Vec::new();
@@ -987,7 +988,7 @@ impl EventStore {
         } else {
             format!("WHERE {}", conds.join(" AND "))
         };
-        binds.push(r.limit.clamp(1, 500).into());
+        binds.push(r.limit.clamp(1, 501).into());
         let q = format!(
             "SELECT id, type, vendor_type, subject, received_at, state, duplicates FROM events {filter}
              ORDER BY received_at DESC, id LIMIT ?"
