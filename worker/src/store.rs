@@ -777,38 +777,23 @@ impl EventStore {
         Ok(())
     }
 
-    /// Recomputes an event's state from its steps.
+    /// Recomputes an event's state from its steps (one statement).
     fn refresh_state(&self, id: &str, now: i64) -> Result<EventState> {
         #[derive(Deserialize)]
-        struct Agg {
-            pending: Option<i64>,
-            dead: Option<i64>,
+        struct S {
+            state: String,
         }
-        let agg: Option<Agg> = self.first(
-            "SELECT SUM(state = 'pending') AS pending, SUM(state = 'dead') AS dead
-             FROM deliveries WHERE event_id = ?",
-            vec![id.into()],
+        let row: Option<S> = self.first(
+            "UPDATE events SET updated_at = ?2, state = CASE
+               WHEN EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1 AND state = 'pending') THEN 'pending'
+               WHEN EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1 AND state = 'dead') THEN 'dead'
+               ELSE 'delivered' END
+             WHERE id = ?1 RETURNING state",
+            vec![id.into(), now.into()],
         )?;
-        let (pending, dead) = agg
-            .map(|a| (a.pending.unwrap_or(0), a.dead.unwrap_or(0)))
-            .unwrap_or((0, 0));
-        let state = if pending > 0 {
-            EventState::Pending
-        } else if dead > 0 {
-            EventState::Dead
-        } else {
-            EventState::Delivered
-        };
-        self.exec(
-            "UPDATE events SET state = ?, updated_at = ? WHERE id = ? AND state != ?",
-            vec![
-                state.as_str().into(),
-                now.into(),
-                id.into(),
-                state.as_str().into(),
-            ],
-        )?;
-        Ok(state)
+        Ok(row
+            .and_then(|r| EventState::parse(&r.state))
+            .unwrap_or(EventState::Delivered))
     }
 
     /// One bounded purge step, if due. Returns when the next one is due.

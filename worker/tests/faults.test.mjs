@@ -116,6 +116,10 @@ function makeConfig(origin, extra = {}) {
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       {
+        name: 'mixed', vendor: 'tencent_vod', key: TKEY,
+        destinations: [{ url: origin.url('/quick'), secret: SECRET }, { url: origin.url('/stuck'), secret: SECRET }],
+      },
+      {
         name: 'soak', vendor: 'tencent_vod', key: TKEY, shards: 4,
         destinations: [{ url: origin.url('/s1'), secret: SECRET }, { url: origin.url('/s2'), secret: SECRET }],
       },
@@ -333,6 +337,22 @@ describe('faults on one worker', () => {
     await waitFor(async () => (await adminGet('/v1/dead-letters/quarantine')).json.messages.some((m) => m.body.includes('"schema": 99')), { what: 'quarantined' });
     await sleep(1500);
     assert.equal(receivedIds(origin, '/old').get(id), 1);
+  });
+
+  test('a destination that times out every time never slows another one (per-destination lanes)', async () => {
+    origin.setDecide((r) => (r.path === '/stuck' ? { status: 200, hangMs: 5000 } : { status: 200 }));
+    const sent = new Map();
+    for (let i = 0; i < 20; i++) {
+      const at = Date.now();
+      sent.set(await ingest('mixed', `mixed-${i}-${randomBytes(3).toString('hex')}`), at);
+      await sleep(100);
+    }
+    await waitFor(() => [...sent.keys()].every((id) => receivedIds(origin, '/quick').has(id)), { what: 'the quick destination', timeoutMs: 20_000 });
+    const late = [...sent].map(([id, at]) => origin.received('/quick').find((r) => r.headers['webhook-id'] === id).at - at);
+    assert.ok(Math.max(...late) < 1000, `quick deliveries took up to ${Math.max(...late)} ms beside a stuck one`);
+    // The stuck destination had attempts under way (and timing out) all along.
+    assert.ok(origin.received('/stuck').length >= 2);
+    origin.setDecide(() => ({ status: 200 }));
   });
 
   test('a 5 MiB chunked body is cut at the cap (ingest and the pull API), and the worker stays healthy', async () => {
