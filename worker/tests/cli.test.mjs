@@ -137,9 +137,13 @@ describe('README quick start 3 and 4 (trigger into the local worker, listen --fo
     const sent = trigger.lines();
     assert.equal(sent.length, 3, trigger.stdout);
     for (const l of sent) assert.match(l, /^200 +\d+ ms {2}tencent_vod NewFileUpload → http:\/\/127\.0\.0\.1:\d+\/v1\/hooks\/uploads/);
+    // As the README says: one sample three times = one event and two duplicates.
+    assert.doesNotMatch(sent[0], /duplicate/);
+    assert.match(sent[1], /duplicate/);
+    assert.match(sent[2], /duplicate/);
     const source = config.sources[0];
     const { pending } = await pullState(readmeWorker.base, source.name, source.pull.token);
-    assert.ok(pending >= 1, `pending ${pending}`);
+    assert.equal(pending, 1);
 
     // The listen block starts receiver.mjs itself (port 3000 → PORT) with the one secret.
     const recvPort = await freePort();
