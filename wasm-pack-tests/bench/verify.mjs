@@ -215,5 +215,7 @@ lines.push('Targets, same run: ≥ 0.9x the node:crypto baseline — ' + rows.ma
   return `${r.label} ${met(b >= 2 && st >= 2)} (${b.toFixed(2)}x bytes, ${st.toFixed(2)}x string)`;
 }).join(', ') + '.');
 lines.push('');
+lines.push('On the shared 2-core machine the ratios to the baseline moved by up to about ±0.1 from run to run (other jobs running); compare within one run.');
+lines.push('');
 lines.push('Share of `JSON.parse` in our verify time (bytes in): ' + rows.map((r) => `${r.label} ${Math.round((100 * r.oursBytes) / r.parse)}%`).join(', ') + '.');
 console.log(lines.join('\n'));
