@@ -213,8 +213,9 @@ describe('trigger and listen against the worker', () => {
   });
 
   const trigger = (vendor, source, extra = '') => run(mh(`trigger ${vendor} --url ${base}/v1/hooks/${source} ${extra}`), { MEDIAHOOK_KEY: KEYS[vendor] });
-  const listen = (source, forwardTo, extra = '') => {
-    const p = start(mh(`listen --base ${base} --source ${source} --forward-to ${forwardTo} --json ${extra}`), { MEDIAHOOK_TOKEN: TOKEN });
+  // Keys, tokens and secrets go through the environment, never the command line.
+  const listen = (source, forwardTo, extra = '', env = {}) => {
+    const p = start(mh(`listen --base ${base} --source ${source} --forward-to ${forwardTo} --json ${extra}`), { MEDIAHOOK_TOKEN: TOKEN, ...env });
     running.push(p);
     return p;
   };
@@ -231,7 +232,7 @@ describe('trigger and listen against the worker', () => {
       assert.equal(t.code, 0, `${vendor}: ${t.stdout}${t.stderr}`);
       assert.match(t.stdout, /^200 /);
       const secret = `whsec_${randomBytes(24).toString('base64')}`;
-      const l = listen(source, origin.url(`/${source}`), `--secret ${secret}`);
+      const l = listen(source, origin.url(`/${source}`), '', { MEDIAHOOK_SECRET: secret });
       await waitFor(() => forwarded(l).length >= 1 && forwarded(l)[0].confirmed, { timeoutMs: 30_000, what: `${vendor} forwarded: ${l.stdout}${l.stderr}` });
       const ev = forwarded(l)[0];
       assert.equal(ev.status, 200);
