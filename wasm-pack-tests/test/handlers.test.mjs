@@ -100,6 +100,12 @@ describe('mediahook/handler with Node\'s Request and Response', () => {
     assert.equal(get.headers.get('allow'), 'POST');
     const big = await h(new Request('http://x/', { method: 'POST', body: 'x'.repeat(5000) }));
     assert.equal(big.status, 413);
+    // A stream without content-length: refused once past the limit, not read to its end.
+    let pulled = 0;
+    const endless = new ReadableStream({ pull(c) { pulled++; c.enqueue(new Uint8Array(1024)); } });
+    const streamed = await h(new Request('http://x/', { method: 'POST', body: endless, duplex: 'half' }));
+    assert.equal(streamed.status, 413);
+    assert.ok(pulled < 10, `read ${pulled} chunks`);
   });
 
   it('bad options are a TypeError at creation', () => {
