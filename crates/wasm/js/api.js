@@ -171,11 +171,12 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
   // Node: `isUtf8` + Buffer's decoder, which is faster than TextDecoder and means the same
   // as TextDecoder's fatal decode (including dropping one leading BOM).
   const isUtf8 = nodeBuffer !== undefined && typeof nodeBuffer.isUtf8 === 'function' ? nodeBuffer.isUtf8 : undefined;
+  const NodeBuffer = nodeBuffer !== undefined ? nodeBuffer.Buffer : globalThis.Buffer;
 
   function decodeUtf8(bytes) {
     if (isUtf8 === undefined) return decoder.decode(bytes);
     if (!isUtf8(bytes)) throw new TypeError('not UTF-8');
-    const buf = bytes instanceof nodeBuffer.Buffer ? bytes : nodeBuffer.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buf = bytes instanceof NodeBuffer ? bytes : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const text = buf.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
@@ -229,7 +230,7 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     const mac = nodeCrypto.createHmac('sha256', key)
       .update(`POST;${callbackUrl};`).update(body).update(`;${ts};${user}`)
       .digest();
-    if (!sameBytes(mac, Buffer.from(token, 'hex'))) return false;
+    if (!sameBytes(mac, NodeBuffer.from(token, 'hex'))) return false;
     const tol = Math.max(0, Math.trunc(toleranceSeconds)) * 1000;
     return Number.isSafeInteger(tol) && Math.abs(Math.trunc(nowMs) - Number(ts)) <= tol;
   }
@@ -411,7 +412,7 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
         // The wasm constructor accepted every secret (strict base64), so Node's decoder
         // yields the same key bytes.
         fastWebhook.set(this, {
-          keys: list.map((s) => Buffer.from((s.startsWith('whsec_') ? s.slice(6) : s).trim(), 'base64')),
+          keys: list.map((s) => NodeBuffer.from((s.startsWith('whsec_') ? s.slice(6) : s).trim(), 'base64')),
           tolerance: Math.max(0, Math.trunc(tolerance)),
         });
       }
