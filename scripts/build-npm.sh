@@ -91,7 +91,7 @@ writeFileSync(`${pkg}/dist/index.cjs`, `${banner}'use strict';
 const raw = require('./node/${name}.cjs');
 ${api}
 // Node: HMAC-SHA256 of Standard Webhooks and Baidu in OpenSSL (synchronous), the rest in wasm.
-const api = createApi(raw, require('node:crypto'));
+const api = createApi(raw, require('node:crypto'), require('node:buffer'));
 ${names.map((n) => `exports.${n} = api.${n};`).join('\n')}
 `);
 

@@ -5,8 +5,8 @@
 #   3. node --test wasm-pack-tests/test/: require/import of the packed package, TypeScript,
 #      standardwebhooks/svix interop, every shared vector through the JS API, publint, attw,
 #      and the demo page in headless Chromium driven by playwright-core; the handlers
-#      (mediahook/handler, mediahook/node) against Node's Request/Response and the real express
-#      and hono on 127.0.0.1; the node:crypto path against the wasm one; the `mediahook` CLI;
+#      (mediahook/handler, mediahook/node) against Node's Request/Response and the real express,
+#      hono and fastify on 127.0.0.1; the node:crypto path against the wasm one; the `mediahook` CLI;
 #      README quick start paths 1–2.
 #   4. worker/tests/cli.test.mjs: `mediahook trigger`/`listen` against the worker on workerd
 #      (README quick start paths 3–4); builds the worker when worker/build is missing or stale.

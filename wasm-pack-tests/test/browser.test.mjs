@@ -165,6 +165,53 @@ describe('browser demo page (headless Chromium)', { timeout: 120_000 }, () => {
     assert.match(await out.textContent(), /^Refused — missing: /);
   });
 
+  it('every Standard Webhooks and Baidu vector through the browser build (wasm hashing) in Chromium', async () => {
+    const sw = loadVectors('standard_webhooks.json');
+    const baidu = loadVectors('baidu_vod.json');
+    const failures = await page.evaluate(async ({ sw, baidu }) => {
+      const m = await import('mediahook');
+      const out = [];
+      const kind = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.kind || String(e); } };
+      for (const c of sw) {
+        const h = { 'webhook-id': c.id, 'webhook-timestamp': String(c.timestamp), 'webhook-signature': c.signature };
+        const got = kind(() => new m.StandardWebhook(c.secret).verify(c.body, h, { now: c.now * 1000 }));
+        if (got !== c.expect) out.push(`${c.name}: ${got}`);
+      }
+      for (const c of baidu) {
+        const got = kind(() => m.verifyCallback('baidu_vod', { body: new TextEncoder().encode(c.body), headers: new Headers(c.headers), key: c.key, callbackUrl: c.callback_url, now: c.now_ms }));
+        if (got !== c.expect) out.push(`${c.name}: ${got}`);
+      }
+      return out;
+    }, { sw, baidu });
+    assert.deepEqual(failures, []);
+  });
+
+  it('mediahook/handler\'s browser build answers a Request in Chromium', async () => {
+    const c = loadVectors('tencent_vod.json').find((v) => v.name === 'valid');
+    const pj = JSON.parse(readFileSync(join(consumerProject(), 'node_modules', 'mediahook', 'package.json'), 'utf8'));
+    const entry = pj.exports['./handler'].browser.default;
+    const got = await page.evaluate(async ({ c, entry }) => {
+      const { createHandler } = await import(`/node_modules/mediahook/${entry.slice(2)}`);
+      const seen = [];
+      // The vector's time: a fixed clock for the handler.
+      const realNow = Date.now;
+      Date.now = () => c.now * 1000;
+      try {
+        const h = createHandler({ vendor: 'tencent_vod', key: c.key, onEvent: (e) => { seen.push(e.subject); } });
+        const ok = await h(new Request('https://x/', { method: 'POST', body: c.body }));
+        const bad = await createHandler({ vendor: 'tencent_vod', key: 'other', onEvent() {} })(new Request('https://x/', { method: 'POST', body: c.body }));
+        return { ok: [ok.status, await ok.json()], bad: [bad.status, await bad.json()], seen };
+      } finally {
+        Date.now = realNow;
+      }
+    }, { c, entry });
+    assert.equal(entry, './dist/handler.browser.mjs');
+    assert.equal(got.ok[0], 200);
+    assert.equal(got.ok[1].code, 0);
+    assert.deepEqual(got.seen, ['5285890784273533167']);
+    assert.deepEqual([got.bad[0], got.bad[1].error.code], [401, 'mismatch']);
+  });
+
   it('no page errors', async () => {
     if (process.env.MEDIAHOOK_SCREENSHOT) await page.screenshot({ path: process.env.MEDIAHOOK_SCREENSHOT, fullPage: true });
     assert.deepEqual(pageErrors, []);

@@ -107,14 +107,14 @@ describe('mediahook verify', () => {
     const ev = JSON.parse(r.stdout);
     const want = requireMediahook().verifyCallback('tencent_vod', { body: valid.body, key: valid.key, now: valid.now * 1000 });
     assert.deepEqual(ev, want);
-    const j = await cli(['verify', 'tencent_vod', '--key', valid.key, '--body', '-', '--now', String(valid.now * 1000), '--json'], { input: valid.body });
+    const j = await cli(['verify', 'tencent_vod', '--body', '-', '--now', String(valid.now * 1000), '--json'], { input: valid.body, env: { MEDIAHOOK_KEY: valid.key } });
     assert.equal(j.code, 0);
     assert.deepEqual(JSON.parse(j.stdout), { ok: true, event: want });
   });
 
   it('expired: "expired 3 min ago (T=…)", exit 1', async () => {
     const T = JSON.parse(valid.body).T;
-    const r = await cli(['verify', 'tencent_vod', '--key', valid.key, '--body', '-', '--now', String((T + 180) * 1000)], { input: valid.body });
+    const r = await cli(['verify', 'tencent_vod', '--body', '-', '--now', String((T + 180) * 1000)], { input: valid.body, env: { MEDIAHOOK_KEY: valid.key } });
     assert.equal(r.code, 1);
     assert.equal(r.stdout.trim(), `expired: expired 3 min ago (T=${T}, ${new Date(T * 1000).toISOString().replace('.000', '')})`);
   });
@@ -122,10 +122,11 @@ describe('mediahook verify', () => {
   it('mismatch: "signed with another key or another callback URL" (Baidu), exit 1, --json shape', async () => {
     const c = loadVectors('baidu_vod.json').find((x) => x.expect === 'ok');
     const headers = Object.entries(c.headers).flatMap(([k, v]) => ['--header', `${k}: ${v}`]);
-    const args = ['verify', 'baidu_vod', '--key', c.key, '--body', '-', '--now', String(c.now_ms), ...headers];
-    const ok = await cli([...args, '--callback-url', c.callback_url], { input: c.body });
+    const args = ['verify', 'baidu_vod', '--body', '-', '--now', String(c.now_ms), ...headers];
+    const env = { MEDIAHOOK_KEY: c.key };
+    const ok = await cli([...args, '--callback-url', c.callback_url], { input: c.body, env });
     assert.equal(ok.code, 0, ok.stdout);
-    const r = await cli([...args, '--callback-url', 'https://other.example.com/', '--json'], { input: c.body });
+    const r = await cli([...args, '--callback-url', 'https://other.example.com/', '--json'], { input: c.body, env });
     assert.equal(r.code, 1);
     const j = JSON.parse(r.stdout);
     assert.equal(j.ok, false);

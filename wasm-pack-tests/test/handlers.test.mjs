@@ -1,6 +1,6 @@
 // `mediahook/handler` (Request → Response) and `mediahook/node` ((req, res)) from the packed
 // package: against Node's own Request/Response, and served on 127.0.0.1 by the real `express`
-// (5) and `hono` (4, via @hono/node-server) packages and plain node:http.
+// (5), `hono` (4, via @hono/node-server) and `fastify` (5) packages and plain node:http.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { consumerProject, requireMediahook } from './helpers.mjs';
@@ -99,6 +100,12 @@ describe('mediahook/handler with Node\'s Request and Response', () => {
     assert.equal(get.headers.get('allow'), 'POST');
     const big = await h(new Request('http://x/', { method: 'POST', body: 'x'.repeat(5000) }));
     assert.equal(big.status, 413);
+    // A stream without content-length: refused once past the limit, not read to its end.
+    let pulled = 0;
+    const endless = new ReadableStream({ pull(c) { pulled++; c.enqueue(new Uint8Array(1024)); } });
+    const streamed = await h(new Request('http://x/', { method: 'POST', body: endless, duplex: 'half' }));
+    assert.equal(streamed.status, 413);
+    assert.ok(pulled < 10, `read ${pulled} chunks`);
   });
 
   it('bad options are a TypeError at creation', () => {
@@ -182,6 +189,35 @@ describe('served on 127.0.0.1 by the real frameworks', () => {
     assert.equal(seen[0].id, 'evt-h1');
     const big = await fetch(base, { method: 'POST', body: 'x'.repeat(10_000) });
     assert.equal(big.status, 413);
+  });
+
+  it('fastify 5: the node handler with a buffer content-type parser; the default JSON parser gets the clear 500', async () => {
+    const seen = [];
+    const raw = Fastify();
+    raw.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body));
+    for (const vendor of Object.keys(KEYS)) raw.post(`/hooks/${vendor}`, nodeApi.createHandler(opts(vendor, seen)));
+    const parsed = Fastify();
+    parsed.post('/hooks', nodeApi.createHandler(opts('tencent_vod', seen)));
+    try {
+      const base = await raw.listen({ port: 0, host: '127.0.0.1' });
+      for (const vendor of Object.keys(KEYS)) {
+        const r = await post(`${base}/hooks/${vendor}`, sign(vendor));
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.match(r.type, /^application\/json/);
+        assert.equal(seen.at(-1).subject, SUBJECTS[vendor]);
+      }
+      const bad = await post(`${base}/hooks/tencent_vod`, sign('tencent_vod', 'wrong'));
+      assert.deepEqual([bad.status, bad.json.error.code], [401, 'mismatch']);
+      const base2 = await parsed.listen({ port: 0, host: '127.0.0.1' });
+      const p = await post(`${base2}/hooks`, sign('tencent_vod'));
+      assert.equal(p.status, 500);
+      assert.equal(p.json.error.code, 'body_already_parsed');
+      assert.match(p.json.error.message, /addContentTypeParser\("application\/json", \{ parseAs: "buffer" \}/);
+      assert.equal(seen.length, 3);
+    } finally {
+      await raw.close();
+      await parsed.close();
+    }
   });
 
   it('hono 4 (@hono/node-server): the Web handler on c.req.raw', async () => {

@@ -3,13 +3,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { consumerProject, testsDir } from './helpers.mjs';
 
 const tsc = join(testsDir, 'node_modules', '.bin', 'tsc');
 const fixtures = join(testsDir, 'fixtures');
-const FILES = ['usage.mts', 'usage.cts', 'browser-usage.ts', 'handlers-usage.mts', 'handlers-usage.cts', 'handlers-browser.ts', 'tsconfig.node.json', 'tsconfig.bundler.json'];
+const FILES = ['usage.mts', 'usage.cts', 'browser-usage.ts', 'handlers-usage.mts', 'handlers-usage.cts', 'handlers-browser.ts', 'frameworks-usage.mts', 'tsconfig.node.json', 'tsconfig.bundler.json', 'tsconfig.frameworks.json'];
 
 function compile(config) {
   const dir = consumerProject();
@@ -21,7 +21,21 @@ function compile(config) {
   }
 }
 
+/** The test's own framework packages and their types, visible from the consumer project. */
+function linkFrameworks() {
+  for (const dep of ['express', 'fastify', '@types/express', '@types/node']) {
+    const to = join(consumerProject(), 'node_modules', dep);
+    if (existsSync(to)) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    symlinkSync(join(testsDir, 'node_modules', dep), to, 'dir');
+  }
+}
+
 describe('TypeScript', () => {
+  it('mediahook/node fits where Express, Fastify and node:http expect a handler (their own types)', () => {
+    linkFrameworks();
+    compile('tsconfig.frameworks.json');
+  });
   it('usage compiles with --strict under module/moduleResolution nodenext (ESM and CJS)', () => compile('tsconfig.node.json'));
   it('usage compiles with --strict under moduleResolution bundler with the DOM lib', () => compile('tsconfig.bundler.json'));
   it('the public types contain no `any`', () => {

@@ -233,6 +233,7 @@ async function trigger(args) {
   positionals(p, 1, 2, 'mediahook trigger <vendor> [<event-type>] --url <URL> --key <KEY>');
   const vendor = findVendor(vendors, p[0]);
   let sample = vendor.samples[0];
+  if (sample === undefined) throw new Failure(`${vendor.id} has no documented sample to send`);
   if (p[1] !== undefined) {
     sample = vendor.samples.find((s) => s.vendorType === p[1]) ?? vendor.samples.find((s) => s.type === p[1]);
     if (!sample) {

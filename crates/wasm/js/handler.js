@@ -82,18 +82,44 @@ function createHandlerCore(api) {
     return handle;
   }
 
+  // The body's bytes, read at most `limit` + 1 of them: a larger body is `{length}` (refused
+  // with 413 by `handle`) without being buffered whole.
+  async function readBody(request, limit) {
+    const declared = Number(request.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) return { length: declared };
+    const stream = request.body;
+    if (stream === null || stream === undefined || typeof stream.getReader !== 'function') {
+      return new Uint8Array(await request.arrayBuffer());
+    }
+    const reader = stream.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        reader.cancel().catch(() => {});
+        return { length: size };
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+
   /** A Web-standard handler: `(request) => Promise<Response>`. */
   function createHandler(opts) {
     const handle = prepare(opts);
+    const limit = opts.maxBodyBytes === undefined ? MAX_BODY_BYTES : opts.maxBodyBytes;
     return async function mediahookHandler(request) {
       const method = String(request.method || 'GET').toUpperCase();
-      let body = new Uint8Array(0);
-      if (method === 'POST') {
-        const declared = Number(request.headers.get('content-length'));
-        body = Number.isFinite(declared) && declared > (opts.maxBodyBytes || MAX_BODY_BYTES)
-          ? { length: declared } // refused below without reading it
-          : new Uint8Array(await request.arrayBuffer());
-      }
+      const body = method === 'POST' ? await readBody(request, limit) : new Uint8Array(0);
       const out = await handle(method, request.headers, body);
       return new Response(out.body, {
         status: out.status,
