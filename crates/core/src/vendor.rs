@@ -21,7 +21,7 @@
 //!    check every registered vendor's samples and info automatically.
 //! 3. **One registration line** in `register_vendors!` (the table at the end of this file):
 //!    `MyVendor = "my_vendor" => crate::my_vendor::SCHEME,`.
-//! 4. **Docs**: a row in the README's vendor table and its page under `docs/`.
+//! 4. **Docs**: a row in the summary table of `docs/vendors/README.md` and its page there.
 
 use core::{fmt, str::FromStr};
 use serde::{Deserialize, Serialize};

@@ -63,7 +63,9 @@ impl SourceKey {
 
     /// The accepted |now − send time|, in seconds, for send-time timestamps (Baidu's
     /// `vod-callback-auth-timestamp`, BytePlus `t`, a Live source with `timestamp = sent`).
-    /// Default: the vendor's [`crate::vendor::SignatureInfo::default_window_seconds`].
+    /// Default: 300 s (for a vendor whose own timestamp is a send time, its
+    /// [`crate::vendor::SignatureInfo::default_window_seconds`]; a Live source switched to
+    /// `timestamp = sent` also gets 300 s, not the expiry vendor's signing lifetime).
     pub fn with_window_seconds(mut self, seconds: i64) -> Self {
         self.window_seconds = Some(seconds);
         self
