@@ -195,6 +195,9 @@ impl Callback {
 
 /// Verifies a raw callback with the vendor's scheme at `now_ms` (Unix milliseconds) and
 /// returns it parsed, with the signature fields removed.
+///
+/// An **empty key never verifies**: anyone can sign with it, so a callback that would pass
+/// with it is [`VerifyError::Mismatch`]. A source without a key uses [`accept_unsigned`].
 pub fn verify_callback(
     vendor: Vendor,
     key: &SourceKey,
@@ -202,6 +205,9 @@ pub fn verify_callback(
     now_ms: i64,
 ) -> Result<Callback, VerifyError> {
     let object = vendor.scheme().verify(key, req, now_ms)?;
+    if key.key().is_empty() {
+        return Err(VerifyError::Mismatch);
+    }
     Ok(Callback { vendor, object })
 }
 

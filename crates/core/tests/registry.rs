@@ -119,6 +119,27 @@ fn unsigned_bodies_are_missing_unless_accepted_unsigned() {
     }
 }
 
+/// A callback signed with an empty key is refused by every vendor (anyone can make it).
+#[test]
+fn an_empty_key_never_verifies() {
+    for v in Vendor::ALL {
+        let key = SourceKey::new("").with_callback_url("https://h.example.com/x");
+        let body = v.info().samples[0].body.as_bytes();
+        let signed = sign_callback(v, &key, body, NOW_MS, "acct", 600).unwrap();
+        let hs: Vec<(&str, &str)> = signed
+            .headers
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let req = Request::new(&signed.body).with_headers(&hs);
+        assert_eq!(
+            verify_callback(v, &key, &req, NOW_MS).err(),
+            Some(VerifyError::Mismatch),
+            "{v}"
+        );
+    }
+}
+
 #[test]
 fn byteplus_defaults_are_time_first_and_send_time() {
     let info = Vendor::BytePlusLive.info();

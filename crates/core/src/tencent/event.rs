@@ -292,7 +292,8 @@ fn non_empty_str(v: Option<&Value>) -> Option<&str> {
 /// The main resource, where Tencent's SDK models keep the media id:
 /// v3.0 — the payload's `FileId` (upload, pull, procedure, delete results, legacy 2017
 /// tasks), else the first of `FileIdSet` (`FileDeleted`), else `Output.FileId` (the media a
-/// task produced: edit, compose, rebuild, quality enhance), else `Input.FileId` (the media a
+/// task produced: edit, compose, rebuild, quality enhance), else the first
+/// `Output.FileInfos[].FileId` (AIGC image/video tasks), else `Input.FileId` (the media a
 /// task read: review, inspect). A `TaskId` is never the subject; a
 /// task with no media (AIGC face info, media cast) has none. v2.0: `data.fileId`, else
 /// `data.fileInfo.fileId` (output), else `data.srcFileId` (input).
@@ -326,6 +327,15 @@ pub(crate) fn subject(obj: &Object) -> Option<String> {
             )
         })
         .or_else(|| nested("Output"))
+        .or_else(|| {
+            // AIGC tasks: Output.FileInfos[].FileId (temporary outputs have none).
+            p.get("Output")
+                .and_then(|o| o.get("FileInfos"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find_map(|f| non_empty_str(f.get("FileId")))
+        })
         .or_else(|| nested("Input"))
         .map(String::from)
 }

@@ -140,6 +140,24 @@ mod tests {
     }
 
     #[test]
+    fn task_subjects_follow_the_sdk_models() {
+        let subject = |b: &[u8]| {
+            crate::verify::parse_callback(crate::Vendor::TencentVod, b)
+                .unwrap()
+                .normalize("s", 0)
+                .subject
+        };
+        let aigc = br#"{"EventType":"AigcVideoTaskComplete","AigcVideoCompleteEvent":{"TaskId":"t-1","Status":"FINISH","Output":{"FileInfos":[{"StorageMode":"Temporary","FileUrl":"u"},{"StorageMode":"Permanent","FileId":"387702"}]}}}"#;
+        assert_eq!(subject(aigc).as_deref(), Some("387702"));
+        let edit = br#"{"EventType":"EditMediaComplete","EditMediaCompleteEvent":{"TaskId":"t-2","Input":{"FileInfoSet":[]},"Output":{"FileId":"387703"}}}"#;
+        assert_eq!(subject(edit).as_deref(), Some("387703"));
+        let review = br#"{"EventType":"ReviewAudioVideoComplete","ReviewAudioVideoCompleteEvent":{"TaskId":"t-3","Input":{"FileId":"387704"}}}"#;
+        assert_eq!(subject(review).as_deref(), Some("387704"));
+        let cast = br#"{"EventType":"MediaCastStatusChanged","MediaCastStatusChangedEvent":{"CastId":"c-1","Status":"Working"}}"#;
+        assert_eq!(subject(cast), None);
+    }
+
+    #[test]
     fn wrong_types_are_malformed() {
         let b = br#"{"Sign":5,"T":1}"#;
         assert_eq!(verify(b, "k", 0), Err(VerifyError::Malformed));
