@@ -578,6 +578,8 @@ function inspect() {
   $('inspect-signed').textContent = `Signed: ${info.signature.signed} (${info.signature.location === 'headers' ? 'headers' : 'body fields'} ${info.signature.fields.join(', ')}; `
     + `the time is ${info.signature.timestamp === 'expiry' ? 'an expiry' : `the send time, ±${info.signature.defaultWindowSeconds} s`}).`;
   $('inspect-header-names').textContent = info.signature.headers.join(', ');
+  const { successStatus, timeoutMs, retry } = info.reply;
+  $('inspect-reply').textContent = `Delivered for the vendor: HTTP ${successStatus.join(' or ')}${timeoutMs ? ` within ${timeoutMs / 1000} s` : ''} (the worker answers it once the event is stored); retries: ${retry}.`;
   const verdict = $('verdict');
   const out = $('inspect-event');
   const body = $('inspect-body').value;

@@ -175,6 +175,8 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
       const shown = await page.locator('#inspect-options [data-option-name]:not([hidden])').evaluateAll((fs) => fs.map((f) => f.dataset.optionName));
       assert.deepEqual(shown.sort(), v.options.map((o) => o.name).filter((n) => n !== 'callback_url').sort(), `${v.id} options`);
       assert.match(await page.locator('#inspect-signed').textContent(), new RegExp(`^Signed: ${v.signature.signed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const reply = await page.locator('#inspect-reply').textContent();
+      assert.ok(reply.startsWith(`Delivered for the vendor: HTTP ${v.reply.successStatus.join(' or ')}`) && reply.includes(v.reply.retry), reply);
     }
     // The Live twins: sign order and the meaning of t, in the inspector and the sample generator.
     for (const id of ['volcengine_live', 'byteplus_live']) {
