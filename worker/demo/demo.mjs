@@ -7,6 +7,7 @@
 //   node worker/demo/demo.mjs origin  [--origin-port 8788]                 runs the demo origin
 //   node worker/demo/demo.mjs send    <vendor>|all [--type <vendor type>] [--port 8787]
 //   node worker/demo/demo.mjs curl    <vendor> [--type <vendor type>] [--port 8787]   prints a curl command
+//   node worker/demo/demo.mjs sign    <vendor> [--type <vendor type>]      prints {source, type, body, headers} as JSON
 //   node worker/demo/demo.mjs vendors                                      lists vendors and sample types
 //
 // <vendor> is a vendor id (tencent_vod, baidu_vod, volcengine_live, byteplus_live, tencent_live,
@@ -166,9 +167,10 @@ else if (cmd === 'send' && what === 'all') {
   for (const s of demoConfig().sources) await send(s.vendor, undefined);
 } else if (cmd === 'send') await send(vendorNamed(what), type);
 else if (cmd === 'curl') curl(vendorNamed(what), type);
+else if (cmd === 'sign') console.log(JSON.stringify(signedSample(vendorNamed(what), type)));
 else if (cmd === 'vendors') {
   for (const v of pkg().vendorInfo()) console.log(`${v.id.padEnd(16)} ${v.name}: ${v.samples.map((s) => s.vendorType).join(', ')}`);
 } else if (cmd) {
-  console.error('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]');
+  console.error('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]|sign <vendor> [--type T]');
   process.exit(2);
 }
