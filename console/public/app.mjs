@@ -338,10 +338,12 @@ function validateConfigForm() {
     res.className = 'ok';
     res.textContent = `Valid: ${info.name} would accept this config.`;
     const body = JSON.stringify(config, null, 2);
-    const request = (CONFIG_REQUEST[vendor] ?? (() => null))(config);
-    $('config-request-title').textContent = request ? 'The request to send' : `The values to enter (${info.configApi})`;
+    const known = vendor in CONFIG_REQUEST;
+    const request = known ? CONFIG_REQUEST[vendor](config) : null;
+    $('config-request-title').textContent = request ? 'The request to send' : known ? `The values to enter (${info.configApi})` : `The body of ${info.configApi}`;
     $('config-request').textContent = request ? `${request.lines.join('\n')}\n\n${body}` : body;
-    $('config-request-note').textContent = request?.note ?? (request ? '' : `${info.name} has no public API for this: enter these values in its console.`);
+    $('config-request-note').textContent = request?.note
+      ?? (request ? '' : known ? `${info.name} has no public API for this: enter these values in its console.` : `Send it with ${info.name}'s SDK or CLI.`);
     $('config-request').dataset.body = body;
   } else if (result.ok) {
     res.className = 'error';
