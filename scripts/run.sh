@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the mediahook edge worker locally on workerd (`wrangler dev`), with a built-in demo
-# configuration: one source per vendor (tencent-demo, baidu-demo, volcengine-demo) and a demo
-# origin on 127.0.0.1 that verifies and prints what it receives.
+# configuration (worker/demo/config.json: one source per vendor, named like the vendor) and a
+# demo origin on 127.0.0.1 that verifies and prints what it receives.
 #   scripts/run.sh            # worker on 127.0.0.1:8787, demo origin on 127.0.0.1:8788
 #   PORT=9000 ORIGIN_PORT=9001 scripts/run.sh
 # Your own configuration instead of the demo: MEDIAHOOK_CONFIG='{"sources":[...]}' scripts/run.sh
@@ -34,9 +34,9 @@ cat <<MSG
 mediahook worker on http://127.0.0.1:$PORT with $using.
 Once wrangler prints "Ready", send a signed test callback from another terminal:
 
-  node worker/demo/demo.mjs send tencent --port $PORT       # also: baidu, volcengine
-  # or with curl (Tencent: Sign = md5(key + T), T = expiry, valid for 10 minutes):
-  $($demo curl tencent)
+  node worker/demo/demo.mjs send tencent_vod --port $PORT   # or any vendor of worker/demo/config.json, or: all
+  # or with curl (Tencent VOD: Sign = md5(key + T), T = expiry, valid for 10 minutes):
+  $($demo curl tencent_vod)
 
 The demo origin (http://127.0.0.1:$ORIGIN_PORT/hooks) prints each forwarded event and checks its
 Standard Webhooks signature. Then look at the stored events:

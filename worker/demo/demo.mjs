@@ -1,20 +1,27 @@
-// The built-in demo of scripts/run.sh: one source per vendor, a local origin, and a sender
-// of genuinely signed test callbacks. No npm dependencies (node:crypto only).
+// The built-in demo of scripts/run.sh: one source per vendor (worker/demo/config.json), a local
+// origin, and a sender of genuinely signed test callbacks. The vendors, their samples and their
+// signing all come from the `mediahook` npm package (crates/wasm/pkg, built by
+// scripts/build-npm.sh; run.sh builds it): `vendorInfo()` and `signCallback()`.
 //
-//   node worker/demo/demo.mjs config  --port 8787 --origin-port 8788   prints MEDIAHOOK_CONFIG
-//   node worker/demo/demo.mjs origin  --origin-port 8788               runs the demo origin
-//   node worker/demo/demo.mjs send    tencent|baidu|volcengine [--port 8787]
-//   node worker/demo/demo.mjs curl    tencent [--port 8787]            prints a curl command
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+//   node worker/demo/demo.mjs config  [--port 8787] [--origin-port 8788]   prints MEDIAHOOK_CONFIG
+//   node worker/demo/demo.mjs origin  [--origin-port 8788]                 runs the demo origin
+//   node worker/demo/demo.mjs send    <vendor>|all [--type <vendor type>] [--port 8787]
+//   node worker/demo/demo.mjs curl    <vendor> [--type <vendor type>] [--port 8787]   prints a curl command
+//   node worker/demo/demo.mjs sign    <vendor> [--type <vendor type>]      prints {source, type, body, headers} as JSON
+//   node worker/demo/demo.mjs vendors                                      lists vendors and sample types
+//
+// <vendor> is a vendor id (tencent_vod, baidu_vod, volcengine_live, byteplus_live, tencent_live,
+// aliyun_vod: one demo source each, named like it) or its cloud's name alone (tencent, baidu, …:
+// the first registered vendor of that cloud).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { freshSample } from '../../console/public/samples.mjs';
 
-// Demo keys and secrets: public on purpose. Never reuse them.
-export const DEMO = {
-  keys: { tencent: 'demoTencentSignKey', baidu: 'demoBaiduSignKey', volcengine: 'demoVolcAuthKey' },
-  sources: { tencent: 'tencent-demo', baidu: 'baidu-demo', volcengine: 'volcengine-demo' },
-  secret: 'whsec_ZGVtby1zZWNyZXQtZm9yLW1lZGlhaG9vay1ydW4tc2g=',
-  adminToken: 'demo-admin-token-change-me',
-};
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkgEntry = path.resolve(here, '../../crates/wasm/pkg/dist/index.cjs');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,75 +29,88 @@ function arg(name, fallback) {
 }
 const port = Number(arg('port', process.env.PORT ?? 8787));
 const originPort = Number(arg('origin-port', process.env.ORIGIN_PORT ?? 8788));
-const baiduUrl = () => `http://127.0.0.1:${port}/v1/hooks/${DEMO.sources.baidu}`;
 
+/** worker/demo/config.json with the ports filled in. Demo keys: public on purpose. */
+function demoFile() {
+  const text = readFileSync(path.join(here, 'config.json'), 'utf8')
+    .replaceAll('{PORT}', String(port))
+    .replaceAll('{ORIGIN_PORT}', String(originPort));
+  return JSON.parse(text);
+}
+
+/** The demo configuration, as MEDIAHOOK_CONFIG. */
 export function demoConfig() {
-  const dest = { url: `http://127.0.0.1:${originPort}/hooks`, secret: DEMO.secret };
-  return {
-    allow_loopback: true, // local development only: lets the demo origin on 127.0.0.1 through
-    admin_token: DEMO.adminToken,
-    sources: [
-      { name: DEMO.sources.tencent, vendor: 'tencent_vod', key: DEMO.keys.tencent, destinations: [dest] },
-      { name: DEMO.sources.baidu, vendor: 'baidu_vod', key: DEMO.keys.baidu, callback_url: baiduUrl(), destinations: [dest] },
-      { name: DEMO.sources.volcengine, vendor: 'volcengine_live', key: DEMO.keys.volcengine, destinations: [dest] },
-    ],
-  };
+  return demoFile();
 }
 
-const md5 = (s) => createHash('md5').update(s).digest('hex');
-
-/** A sample event per vendor, signed as the vendor signs it (SPEC §1). */
-export function signedSample(vendor) {
-  const now = Math.floor(Date.now() / 1000);
-  const expires = now + 600;
-  const n = Date.now().toString(36);
-  switch (vendor) {
-    case 'tencent': {
-      const event = { EventType: 'NewFileUpload', FileUploadEvent: { FileId: `52858907842${n}`, MediaBasicInfo: { Name: 'demo.mp4', Type: 'mp4' } } };
-      return { body: JSON.stringify({ ...event, Sign: md5(DEMO.keys.tencent + expires), T: expires }), headers: {} };
+let mh;
+/** The npm package (Node build). */
+function pkg() {
+  if (!mh) {
+    try {
+      mh = createRequire(import.meta.url)(pkgEntry);
+    } catch (e) {
+      console.error(`demo: the mediahook npm package is not built (${e.code ?? e.message}); run: bash scripts/build-npm.sh`);
+      process.exit(1);
     }
-    case 'volcengine': {
-      const event = { vhost: 'live.example.com', domain: 'push.example.com', app: 'demo', stream: `s-${n}`, event_type: 'push_start', time: now };
-      return { body: JSON.stringify({ ...event, sign: md5(DEMO.keys.volcengine + expires), t: expires }), headers: {} };
-    }
-    case 'baidu': {
-      const body = JSON.stringify({ eventId: `demo-${n}`, eventType: 'MEDIA_UPLOAD_COMPLETE', eventTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), mediaUploadCompleteEvent: { mediaId: `mda-${n}` } });
-      const ts = String(Date.now());
-      const user = 'demo-account';
-      const token = createHmac('sha256', DEMO.keys.baidu).update(`POST;${baiduUrl()};${body};${ts};${user}`).digest('hex');
-      return { body, headers: { 'vod-callback-auth-user': user, 'vod-callback-auth-timestamp': ts, 'vod-callback-auth-token': token } };
-    }
-    default:
-      throw new Error(`unknown vendor ${vendor}: tencent, baidu or volcengine`);
   }
+  return mh;
 }
 
-/** Verifies Standard Webhooks headers (SPEC §4) with the demo secret. */
-function verifyStandardWebhook(headers, body) {
-  const id = headers['webhook-id'];
-  const ts = headers['webhook-timestamp'];
-  const sigs = (headers['webhook-signature'] ?? '').split(' ');
-  if (!id || !ts || !sigs[0]) return 'missing headers';
-  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return 'timestamp outside 5 minutes';
-  const key = Buffer.from(DEMO.secret.slice('whsec_'.length), 'base64');
-  const want = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest();
-  const ok = sigs.some((s) => {
-    const [v, b64] = s.split(',');
-    const got = Buffer.from(b64 ?? '', 'base64');
-    return v === 'v1' && got.length === want.length && timingSafeEqual(got, want);
-  });
-  return ok ? null : 'signature mismatch';
+/** The vendor a command-line name means: an id, or the first registered vendor of a cloud. */
+function vendorNamed(name) {
+  const ids = pkg().vendorInfo().map((v) => v.id);
+  const id = ids.includes(name) ? name : ids.find((v) => v.startsWith(`${name}_`));
+  if (!id) {
+    console.error(`demo: unknown vendor ${JSON.stringify(name)}: one of ${ids.join(', ')} (or all)`);
+    process.exit(2);
+  }
+  return id;
+}
+
+/** The demo source of a vendor. */
+function sourceOf(vendor) {
+  const s = demoFile().sources.find((x) => x.vendor === vendor);
+  if (s) return s;
+  console.error(`demo: worker/demo/config.json has no source of vendor ${vendor}`);
+  process.exit(2);
+}
+
+/**
+ * A fresh sample callback of the vendor (one of its registry samples: `type` picks it by vendor
+ * type, else the first), signed for its demo source as the vendor signs it. The source's
+ * per-source options (callback_url, sign_order, timestamp, …) are passed as the registry names them.
+ */
+export function signedSample(vendor, type) {
+  const info = pkg().vendorInfo().find((v) => v.id === vendor);
+  const sample = type ? info.samples.find((s) => s.vendorType === type) : info.samples[0];
+  if (!sample) {
+    console.error(`demo: ${vendor} has no sample of type ${JSON.stringify(type)}: ${info.samples.map((s) => s.vendorType).join(', ')}`);
+    process.exit(2);
+  }
+  const source = sourceOf(vendor);
+  const req = { body: freshSample(sample.body), key: source.key };
+  for (const o of info.options) if (source[o.name] !== undefined) req[o.option] = source[o.name];
+  return { source: source.name, type: sample.vendorType, ...pkg().signCallback(vendor, req) };
 }
 
 function runOrigin() {
+  // Every demo destination shares one secret (config.json): the origin checks it.
+  const secret = demoConfig().sources.flatMap((s) => s.destinations ?? [])[0].secret;
+  const wh = new (pkg().StandardWebhook)(secret);
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const problem = verifyStandardWebhook(req.headers, body);
-      let pretty = body;
-      try { pretty = JSON.stringify(JSON.parse(body), null, 2); } catch {}
+      const body = Buffer.concat(chunks);
+      let problem = null;
+      try {
+        wh.verify(body, req.headers);
+      } catch (e) {
+        problem = e.kind ?? e.message;
+      }
+      let pretty = body.toString('utf8');
+      try { pretty = JSON.stringify(JSON.parse(pretty), null, 2); } catch {}
       console.log(`\n[demo origin] ${req.method} ${req.url}  webhook-id=${req.headers['webhook-id']}  ` +
         (problem ? `✗ NOT verified (${problem})` : '✓ Standard Webhooks signature verified'));
       console.log(pretty);
@@ -101,28 +121,42 @@ function runOrigin() {
   server.listen(originPort, '127.0.0.1', () => console.log(`[demo origin] listening on http://127.0.0.1:${originPort}/hooks`));
 }
 
-async function send(vendor) {
-  const s = signedSample(vendor);
-  const url = `http://127.0.0.1:${port}/v1/hooks/${DEMO.sources[vendor]}`;
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: s.body });
-  console.log(`POST ${url} -> ${r.status} ${await r.text()}`);
+async function send(vendor, type) {
+  const s = signedSample(vendor, type);
+  const url = `http://127.0.0.1:${port}/v1/hooks/${s.source}`;
+  let r;
+  try {
+    r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: s.body });
+  } catch (e) {
+    console.error(`demo: cannot reach the worker at ${url} (${e.cause?.code ?? e.message}): is scripts/run.sh running (--port)?`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`${vendor} ${s.type}: POST ${url} -> ${r.status} ${await r.text()}`);
   if (r.status !== 200) process.exitCode = 1;
 }
 
-function curl(vendor) {
-  const s = signedSample(vendor);
-  const h = Object.entries({ 'content-type': 'application/json', ...s.headers }).map(([k, v]) => `-H '${k}: ${v}'`).join(' ');
-  console.log(`curl -sS ${h} --data '${s.body}' http://127.0.0.1:${port}/v1/hooks/${DEMO.sources[vendor]}`);
+function curl(vendor, type) {
+  const s = signedSample(vendor, type);
+  const q = (x) => `'${String(x).replace(/'/g, `'\\''`)}'`;
+  const h = Object.entries({ 'content-type': 'application/json', ...s.headers }).map(([k, v]) => `-H ${q(`${k}: ${v}`)}`).join(' ');
+  console.log(`curl -sS ${h} --data-binary ${q(s.body)} http://127.0.0.1:${port}/v1/hooks/${s.source}`);
 }
 
 // Positional arguments: everything that is not an --option or an option's value.
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));
-const [cmd, what] = positional;
+const [cmd, what = 'tencent_vod'] = positional;
+const type = arg('type', undefined);
 if (cmd === 'config') console.log(JSON.stringify(demoConfig()));
 else if (cmd === 'origin') runOrigin();
-else if (cmd === 'send') await send(what ?? 'tencent');
-else if (cmd === 'curl') curl(what ?? 'tencent');
-else if (cmd) {
-  console.error('usage: demo.mjs config|origin|send <vendor>|curl <vendor>');
+else if (cmd === 'send' && what === 'all') {
+  for (const s of demoConfig().sources) await send(s.vendor, undefined);
+} else if (cmd === 'send') await send(vendorNamed(what), type);
+else if (cmd === 'curl') curl(vendorNamed(what), type);
+else if (cmd === 'sign') console.log(JSON.stringify(signedSample(vendorNamed(what), type)));
+else if (cmd === 'vendors') {
+  for (const v of pkg().vendorInfo()) console.log(`${v.id.padEnd(16)} ${v.name}: ${v.samples.map((s) => s.vendorType).join(', ')}`);
+} else if (cmd) {
+  console.error('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]|sign <vendor> [--type T]');
   process.exit(2);
 }
