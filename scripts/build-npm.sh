@@ -143,8 +143,8 @@ const cargoRepo = 'https://github.com/mediahook/mediahook';
 const pj = {
   name: 'mediahook',
   version,
-  description: 'Verify and normalize media-cloud callbacks (Tencent Cloud VOD, Baidu AI Cloud VOD, Volcengine Live), validate callback configs exactly as the vendor API would, and sign/verify Standard Webhooks — in Node and the browser (WebAssembly). With ready handlers for Node, Express, Fastify, Hono and Web-standard servers, and the `mediahook` command line (trigger, listen, verify, validate-config).',
-  keywords: ['webhook', 'callback', 'tencent-cloud', 'vod', 'baidu', 'volcengine', 'standard-webhooks', 'wasm', 'signature', 'express', 'hono', 'cli'],
+  description: 'Verify and normalize media-cloud callbacks (Tencent Cloud VOD and Live, Baidu AI Cloud VOD, Volcengine Live, BytePlus MediaLive, Alibaba Cloud VOD), validate callback configs exactly as the vendor API would, and sign/verify Standard Webhooks — in Node and the browser (WebAssembly). With ready handlers for Node, Express, Fastify, Hono and Web-standard servers, and the `mediahook` command line (trigger, listen, verify, validate-config).',
+  keywords: ['webhook', 'callback', 'tencent-cloud', 'vod', 'baidu', 'volcengine', 'byteplus', 'alibaba-cloud', 'live', 'standard-webhooks', 'wasm', 'signature', 'express', 'hono', 'cli'],
   license: 'MIT OR Apache-2.0',
   repository: { type: 'git', url: `git+${cargoRepo}.git`, directory: 'crates/wasm' },
   homepage: `${cargoRepo}#readme`,

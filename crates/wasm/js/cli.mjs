@@ -103,9 +103,9 @@ line per request: status and time taken. Exit 0 when every answer is 2xx.
 
   <vendor>            a vendor id (see --list)
   <event-type>        the vendor's type (NewFileUpload) or the normalized one (media.upload.completed)
-  --url URL           where to send (e.g. http://127.0.0.1:8787/v1/hooks/tencent-demo)
+  --url URL           where to send (e.g. http://127.0.0.1:8787/v1/hooks/tencent_vod)
   --key KEY           the vendor signing key (or MEDIAHOOK_KEY)
-  --callback-url URL  Baidu: the callbackUrl configured at the vendor (default: --url)
+  --callback-url URL  Baidu, Alibaba: the callback URL configured at the vendor (default: --url)
   --count N           how many to send, 1–1000 (default 1); repeats of one sample carry the
                       same event id, as vendor retries do
   --list              the vendors and event types it knows
@@ -134,9 +134,9 @@ the error kind with the reason in plain words and exits 1.
   --key KEY                the vendor signing key (or MEDIAHOOK_KEY)
   --body FILE|-            the raw body (- reads stdin)
   --header 'Name: value'   a request header (repeatable; Baidu signs with vod-callback-auth-*)
-  --callback-url URL       Baidu: the callbackUrl configured at the vendor
+  --callback-url URL       Baidu, Alibaba: the callback URL configured at the vendor
   --now MS                 the time to verify at, Unix milliseconds (default: now)
-  --window-seconds S       send-time signatures (Baidu, BytePlus): accepted |now − t| (default:
+  --window-seconds S       send-time signatures (Baidu, BytePlus, Alibaba): accepted |now − t| (default:
                            the vendor's; --tolerance-seconds is the same)
   --sign-order ORDER       Volcengine/BytePlus: key_first or time_first (default: the vendor's)
   --json                   {"ok": true, "event"} or {"ok": false, "error": {kind, reason}}`,

@@ -18,11 +18,11 @@ export type WebRequest = typeof globalThis extends { Request: { prototype: infer
 export interface HandlerOptions<V extends Vendor = Vendor> {
   /** The vendor that sends these callbacks. */
   vendor: V;
-  /** Tencent `SignKey`, Baidu `signKey`, Volcengine `AuthKeyPrimary`. */
+  /** Tencent VOD `SignKey`, Tencent Live `CallbackKey`, Baidu `signKey`, Volcengine/BytePlus `AuthKeyPrimary`, Alibaba `AuthKey`. */
   key: string;
-  /** Baidu: the callbackUrl configured at the vendor, exactly (part of the signed message). */
+  /** Baidu, Alibaba: the callback URL configured at the vendor, exactly (part of the signed message). */
   callbackUrl?: string;
-  /** Send-time signatures (Baidu, BytePlus): accepted |now − t| in seconds (default: the vendor's). */
+  /** Send-time signatures (Baidu, BytePlus, Alibaba): accepted |now − t| in seconds (default: the vendor's). */
   windowSeconds?: number;
   /** The same as `windowSeconds` (the name Baidu sources use). */
   toleranceSeconds?: number;

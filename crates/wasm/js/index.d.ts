@@ -85,15 +85,15 @@ export interface VerifyCallbackRequest {
   body: BodyInput;
   /** The request headers (Baidu signs with `vod-callback-auth-*` headers). */
   headers?: HeadersInput;
-  /** Tencent `SignKey`, Baidu `signKey`, Volcengine `AuthKeyPrimary`. */
+  /** Tencent VOD `SignKey`, Tencent Live `CallbackKey`, Baidu `signKey`, Volcengine/BytePlus `AuthKeyPrimary`, Alibaba `AuthKey`. */
   key: string;
-  /** Baidu: the callbackUrl configured at the vendor (part of the signed message). */
+  /** Baidu, Alibaba: the callback URL configured at the vendor (part of the signed message). */
   callbackUrl?: string;
   /** Now, Unix milliseconds (default `Date.now()`). */
   now?: number;
-  /** Baidu: accepted |now − send time| in seconds (default 300); same as `windowSeconds`. */
+  /** Baidu, Alibaba: accepted |now − send time| in seconds (default 300); same as `windowSeconds`. */
   toleranceSeconds?: number;
-  /** Accepted |now − send time| in seconds for send-time timestamps (Baidu, BytePlus, a Live source with `timestamp: "sent"`; default 300). */
+  /** Accepted |now − send time| in seconds for send-time timestamps (Baidu, BytePlus, Alibaba, a Live source with `timestamp: "sent"`; default 300). */
   windowSeconds?: number;
   /** Volcengine/BytePlus Live: `MD5(key + t)` (`"key_first"`, Volcengine's default) or `MD5(t + key)` (`"time_first"`, BytePlus's default). */
   signOrder?: "key_first" | "time_first";
@@ -170,7 +170,7 @@ export interface SignCallbackRequest {
   key: string;
   /** Now, Unix milliseconds (default `Date.now()`). */
   now?: number;
-  /** Baidu: the callbackUrl configured at the vendor. */
+  /** Baidu, Alibaba: the callback URL configured at the vendor. */
   callbackUrl?: string;
   /** Baidu: the account id sent in `vod-callback-auth-user` (default `"mediahook"`). */
   user?: string;
