@@ -82,6 +82,8 @@ describe('mediahook/handler with Node\'s Request and Response', () => {
       const j = await res.json();
       assert.equal(j.error.code, code);
       assert.equal(typeof j.error.message, 'string');
+      // The reason alone, as the worker answers (no repeated `code: ` prefix).
+      assert.ok(j.error.message.length > 0 && !j.error.message.startsWith(`${code}:`), j.error.message);
     }
     assert.equal(seen.length, 0);
   });

@@ -63,7 +63,9 @@ function createHandlerCore(api) {
         event = verifyCallback(vendor, { ...base, body, headers });
       } catch (e) {
         if (!(e instanceof MediahookError)) throw e;
-        return { status: STATUS[e.kind] || 401, body: errorBody(e.kind, e.message) };
+        // The reason alone, as the worker answers it (the code is beside it already).
+        const reason = e.message.startsWith(`${e.kind}: `) ? e.message.slice(e.kind.length + 2) : e.message;
+        return { status: STATUS[e.kind] || 401, body: errorBody(e.kind, reason) };
       }
       try {
         await onEvent(event);
