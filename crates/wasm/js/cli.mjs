@@ -469,7 +469,7 @@ function isTencentV2(body) {
 }
 
 /** The reason for a refused callback, in plain words (SPEC §2 kinds), from the vendor's facts. */
-function reason(kind, info, { body, headers, nowMs, windowSeconds }) {
+function reason(kind, info, { body, headers, nowMs, windowSeconds, callbackUrl }) {
   const sig = info.signature;
   const hasOrder = info.options.some((o) => o.option === 'signOrder');
   switch (kind) {
@@ -482,6 +482,9 @@ function reason(kind, info, { body, headers, nowMs, windowSeconds }) {
     case 'malformed':
       return `the signature (${sig.fields.join(', ')}) is present but unreadable (not hex, wrong length, or a timestamp that is not an integer)`;
     case 'mismatch':
+      if (info.requiresCallbackUrl && !callbackUrl) {
+        return `${info.name} signs the callback URL configured at the vendor: pass it with --callback-url (or the key is another one)`;
+      }
       return `signed with another key${info.requiresCallbackUrl ? ' or another callback URL' : ''}`
         + (hasOrder ? ' (or with the other sign order: try --sign-order time_first)' : '')
         + (sig.coversBody ? ' (or over other bytes: pass the body exactly as received)' : '');
@@ -532,7 +535,7 @@ async function verify(args) {
     return 0;
   } catch (e) {
     if (!(e instanceof MediahookError)) throw e;
-    const why = reason(e.kind, info, { body, headers, nowMs, windowSeconds });
+    const why = reason(e.kind, info, { body, headers, nowMs, windowSeconds, callbackUrl });
     if (json) out(JSON.stringify({ ok: false, error: { kind: e.kind, reason: why } }));
     else out(`${e.kind}: ${why}`);
     return 1;
