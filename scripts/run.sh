@@ -63,4 +63,10 @@ MEDIAHOOK_CONFIG="$MEDIAHOOK_CONFIG" node -e '
 unset MEDIAHOOK_CONFIG
 
 # wrangler runs the [build] command of wrangler.toml (worker-build --release) before starting.
-wrangler dev --ip 127.0.0.1 --port "$PORT" --env-file "$secrets/mediahook.env" "$@"
+# It runs as a child we wait for, so that `kill <this script>` (TERM, HUP) stops the worker
+# too, not only Ctrl-C (which reaches the whole process group anyway).
+wrangler dev --ip 127.0.0.1 --port "$PORT" --env-file "$secrets/mediahook.env" "$@" &
+wrangler_pid=$!
+trap 'kill -TERM "$wrangler_pid" 2>/dev/null; wait "$wrangler_pid" 2>/dev/null; exit 143' TERM HUP
+trap 'kill -INT "$wrangler_pid" 2>/dev/null; wait "$wrangler_pid" 2>/dev/null; exit 130' INT
+wait "$wrangler_pid"
