@@ -262,8 +262,12 @@ impl Config {
     }
 }
 
+/// A source name: a URL path segment, so not `.` or `..` (URL parsers — browsers, `fetch`,
+/// the console, the CLI — resolve those away: such a source could never be reached).
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
+        && s != "."
+        && s != ".."
         && s.len() <= 64
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
@@ -493,7 +497,7 @@ fn parse_source(
         _ => {
             p.push(
                 &format!("{at}.name"),
-                "required: 1-64 characters of A-Z a-z 0-9 . _ -",
+                "required: 1-64 characters of A-Z a-z 0-9 . _ - (not . or ..)",
             );
             None
         }
@@ -1081,6 +1085,20 @@ mod tests {
         let dup = parse(r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"},{"name":"a","vendor":"tencent_vod","key":"k"}]}"#)
             .unwrap_err();
         assert!(dup.join("\n").contains("duplicate source name"));
+        // "." and ".." are URL dot segments: /v1/hooks/.. is /v1/ to every URL parser.
+        for name in [".", ".."] {
+            let errs = parse(&format!(
+                r#"{{"sources":[{{"name":"{name}","vendor":"tencent_vod","key":"k"}}]}}"#
+            ))
+            .unwrap_err();
+            assert!(
+                errs.join("\n").contains("sources[0].name"),
+                "{name:?} accepted"
+            );
+        }
+        ok(
+            r#"{"sources":[{"name":"...","vendor":"tencent_vod","key":"k"},{"name":".a","vendor":"tencent_vod","key":"k"}]}"#,
+        );
         assert!(parse("[]").is_err());
         assert!(parse("{").is_err());
         assert!(parse(r#"{"sources":[]}"#).is_err());
