@@ -95,6 +95,19 @@ describe('MediahookError', () => {
     assert.throws(() => new m.StandardWebhook([]), TypeError);
     assert.throws(() => m.validateConfig('nope', {}), TypeError);
   });
+
+  it('validateConfig: a config nested too deeply (for serde_json, or for JSON.stringify itself) is a TypeError saying so', () => {
+    const m = requireMediahook();
+    const deep = (n) => JSON.parse('['.repeat(n) + ']'.repeat(n));
+    // JSON.parse builds it, JSON.stringify overflows the stack on it (a RangeError before).
+    for (const n of [200, 20_000]) {
+      assert.throws(() => m.validateConfig('tencent_vod', deep(n)), (e) => e instanceof TypeError && /nested deeper than 128/.test(e.message), `depth ${n}`);
+      assert.throws(() => m.validateConfig('baidu_vod', {}, { current: deep(n) }), (e) => e instanceof TypeError && /current .*nested deeper than 128/.test(e.message), `current depth ${n}`);
+    }
+    const cyclic = {};
+    cyclic.self = cyclic;
+    assert.throws(() => m.validateConfig('tencent_vod', cyclic), TypeError);
+  });
 });
 
 describe('validateConfig returns the vendor codes', () => {

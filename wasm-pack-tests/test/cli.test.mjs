@@ -194,6 +194,20 @@ describe('mediahook validate-config', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /is not JSON/);
   });
+
+  it('a JSON file nested too deeply to check exits 2 saying so (no "unexpected error")', async () => {
+    for (const n of [200, 20_000]) {
+      const deep = file(`deep-${n}.json`, '['.repeat(n) + ']'.repeat(n));
+      const r = await cli(['validate-config', 'tencent_vod', deep]);
+      assert.equal(r.code, 2, `depth ${n}: ${r.stderr}`);
+      assert.match(r.stderr, /nested deeper than 128 levels/);
+      assert.doesNotMatch(r.stderr, /unexpected error/);
+      noStack(r);
+      const c = await cli(['validate-config', 'baidu_vod', file('ok.json', '{}'), '--current', deep]);
+      assert.equal(c.code, 2, `--current depth ${n}: ${c.stderr}`);
+      assert.match(c.stderr, /nested deeper than 128 levels/);
+    }
+  });
 });
 
 describe('mediahook trigger against a server on 127.0.0.1', () => {

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -191,6 +192,35 @@ describe('served on 127.0.0.1 by the real frameworks', () => {
     assert.equal(seen[0].id, 'evt-h1');
     const big = await fetch(base, { method: 'POST', body: 'x'.repeat(10_000) });
     assert.equal(big.status, 413);
+  });
+
+  it('node:http: a client that goes away mid-body gets no rejected promise (the server lives on)', async () => {
+    // As the README shows it: createServer((req, res) => handler(req, res)), the promise not
+    // awaited — a rejection would be an unhandled one, which ends a Node process.
+    const seen = [];
+    const h = nodeApi.createHandler(opts('baidu_vod', seen));
+    const settled = [];
+    const server = createServer((req, res) => {
+      h(req, res).then(() => settled.push('resolved'), (e) => settled.push(`rejected: ${e && e.message}`));
+    });
+    servers.push(server);
+    const base = await listenOn(server);
+    const { port } = new URL(base);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => {
+        const s = net.connect(Number(port), '127.0.0.1', () => {
+          s.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"eventId":');
+          setTimeout(() => { s.destroy(); resolve(); }, 100);
+        });
+        s.on('error', resolve);
+      });
+    }
+    const deadline = Date.now() + 5000;
+    while (settled.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(settled, ['resolved', 'resolved', 'resolved']);
+    assert.equal(seen.length, 0);
+    const r = await post(base, sign('baidu_vod'));
+    assert.equal(r.status, 200, 'the server still answers');
   });
 
   it('fastify 5: the node handler with a buffer content-type parser; the default JSON parser gets the clear 500', async () => {

@@ -262,8 +262,12 @@ impl Config {
     }
 }
 
+/// A source name: a URL path segment, so not `.` or `..` (URL parsers — browsers, `fetch`,
+/// the console, the CLI — resolve those away: such a source could never be reached).
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
+        && s != "."
+        && s != ".."
         && s.len() <= 64
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
@@ -317,6 +321,66 @@ impl Problems {
     }
 }
 
+/// A JSON value read like `serde_json::Value`, except that an object naming one key twice is
+/// an error (`duplicate key "…"`): in a configuration the second copy would silently replace
+/// the first (a whole `sources` list, a `key`, `allow_loopback`), which validation exists to
+/// catch. serde_json's depth limit (128) still applies.
+struct StrictJson(Value);
+
+impl<'de> serde::Deserialize<'de> for StrictJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictJson)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(StrictJson(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if out.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!("duplicate key {k:?}")));
+            }
+            let StrictJson(v) = map.next_value()?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 fn clamp_u32(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
@@ -324,7 +388,7 @@ fn clamp_u32(v: i64) -> u32 {
 /// Parses and validates the configuration JSON. `Err` lists every problem found.
 pub fn parse(raw: &str) -> Result<Config, Vec<String>> {
     let mut p = Problems(Vec::new());
-    let root = match serde_json::from_str::<Value>(raw) {
+    let root = match serde_json::from_str::<StrictJson>(raw).map(|j| j.0) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return Err(vec!["MEDIAHOOK_CONFIG: must be a JSON object".into()]),
         Err(e) => return Err(vec![format!("MEDIAHOOK_CONFIG: not valid JSON ({e})")]),
@@ -493,7 +557,7 @@ fn parse_source(
         _ => {
             p.push(
                 &format!("{at}.name"),
-                "required: 1-64 characters of A-Z a-z 0-9 . _ -",
+                "required: 1-64 characters of A-Z a-z 0-9 . _ - (not . or ..)",
             );
             None
         }
@@ -1081,6 +1145,35 @@ mod tests {
         let dup = parse(r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"},{"name":"a","vendor":"tencent_vod","key":"k"}]}"#)
             .unwrap_err();
         assert!(dup.join("\n").contains("duplicate source name"));
+        // "." and ".." are URL dot segments: /v1/hooks/.. is /v1/ to every URL parser.
+        for name in [".", ".."] {
+            let errs = parse(&format!(
+                r#"{{"sources":[{{"name":"{name}","vendor":"tencent_vod","key":"k"}}]}}"#
+            ))
+            .unwrap_err();
+            assert!(
+                errs.join("\n").contains("sources[0].name"),
+                "{name:?} accepted"
+            );
+        }
+        ok(
+            r#"{"sources":[{"name":"...","vendor":"tencent_vod","key":"k"},{"name":".a","vendor":"tencent_vod","key":"k"}]}"#,
+        );
+        // A key named twice anywhere is refused (the second copy would replace the first).
+        for raw in [
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"}],"sources":[{"name":"b","vendor":"tencent_vod","key":"k"}]}"#,
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k","key":"k2"}]}"#,
+            r#"{"allow_loopback":false,"sources":[{"name":"a","vendor":"tencent_vod","key":"k"}],"allow_loopback":true}"#,
+        ] {
+            let errs = parse(raw).unwrap_err().join("\n");
+            assert!(errs.contains("duplicate key"), "{raw}: {errs}");
+            assert!(!errs.contains("k2"), "a value was echoed: {errs}");
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse(&deep).unwrap_err()[0].contains("not valid JSON"));
+        ok(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k","destinations":[]}],"delivery":{"timeout_ms":100}}"#,
+        );
         assert!(parse("[]").is_err());
         assert!(parse("{").is_err());
         assert!(parse(r#"{"sources":[]}"#).is_err());

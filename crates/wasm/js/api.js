@@ -73,6 +73,16 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     return new TypeError(message);
   }
 
+  /** JSON text of a value; a value JSON.stringify cannot write (circular, BigInt, nested so
+   * deep that it overflows the stack: a RangeError) is a TypeError naming the argument. */
+  function jsonArg(value, name) {
+    try {
+      return JSON.stringify(value);
+    } catch (e) {
+      throw typeError(`${name} is not JSON-serializable, or is nested deeper than 128 levels (${e && e.message})`);
+    }
+  }
+
   function vendorArg(vendor) {
     if (typeof vendor !== 'string' || !VENDORS.includes(vendor)) {
       throw typeError(`vendor must be one of ${VENDORS.map((v) => JSON.stringify(v)).join(', ')}`);
@@ -309,8 +319,8 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     vendorArg(vendor);
     const o = opts === undefined || opts === null ? {} : opts;
     if (typeof o !== 'object') throw typeError('opts must be an object');
-    const text = JSON.stringify(config === undefined ? null : config);
-    const current = o.current === undefined ? undefined : JSON.stringify(o.current);
+    const text = jsonArg(config === undefined ? null : config, 'config');
+    const current = o.current === undefined ? undefined : jsonArg(o.current, 'current');
     const requestId = strArg(o.requestId, 'requestId', randomRequestId());
     const allowLoopback = o.allowLoopback === true;
     let json;

@@ -561,7 +561,14 @@ async function validate(args) {
   const config = readJson(p[1], 'the config');
   const opts = { allowLoopback: values['allow-loopback'] === true };
   if (values.current !== undefined) opts.current = readJson(values.current, 'the current config');
-  const report = validateConfig(vendor, config, opts);
+  let report;
+  try {
+    report = validateConfig(vendor, config, opts);
+  } catch (e) {
+    // JSON that cannot be checked (nested deeper than 128 levels): as unusable as non-JSON.
+    if (e instanceof TypeError) throw new UsageError(`${values.current !== undefined ? `${p[1]} or ${values.current}` : p[1]}: ${e.message}`);
+    throw e;
+  }
   if (json) out(JSON.stringify(report));
   else if (report.ok) out(`valid: ${vendor} would accept this config`);
   else {

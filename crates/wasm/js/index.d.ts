@@ -159,6 +159,8 @@ export interface ValidateConfigOptions {
 /**
  * Validates a callback config (Tencent `ModifyEventConfig`, Baidu `PUT /v2/callback`,
  * Volcengine `UpdateCallback`) as the vendor would, before calling the vendor API.
+ * @throws {TypeError} on an unknown vendor, or a `config` / `current` that is not
+ *   JSON-serializable or is nested deeper than 128 levels.
  */
 export declare function validateConfig(vendor: Vendor, config: unknown, opts?: ValidateConfigOptions): ValidationResult;
 

@@ -47,7 +47,8 @@ export interface NodeHandler {
  * `createHandler` for Node: reads the raw request bytes itself, verifies and normalizes them,
  * awaits `onEvent`, and answers like `mediahook/handler` does. A body already parsed by
  * another middleware (`express.json()`) gets 500 `body_already_parsed` with a message saying
- * what to change.
+ * what to change; a body that cannot be read to its end (the client went away mid-body) gets
+ * 400 `body_read_failed` (the returned promise does not reject on any request).
  * @throws {TypeError} at creation, on bad options.
  */
 export declare function createHandler<V extends Vendor>(opts: HandlerOptions<V>): NodeHandler;

@@ -44,11 +44,18 @@ function createNodeApi(core) {
     }
     const chunks = [];
     let size = 0;
-    for await (const chunk of req) {
-      const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += c.length;
-      if (size > limit) throw new BodyError('payload_too_large', `the body is over ${limit} bytes`, 413);
-      chunks.push(c);
+    try {
+      for await (const chunk of req) {
+        const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += c.length;
+        if (size > limit) throw new BodyError('payload_too_large', `the body is over ${limit} bytes`, 413);
+        chunks.push(c);
+      }
+    } catch (e) {
+      if (e instanceof BodyError) throw e;
+      // The stream failed (a client that went away mid-body: "aborted"): an answer, never a
+      // rejected promise (which would end a plain node:http server).
+      throw new BodyError('body_read_failed', 'the request body could not be read completely', 400);
     }
     return Buffer.concat(chunks, size);
   }

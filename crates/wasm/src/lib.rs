@@ -35,6 +35,13 @@ mod validate;
 /// Separator of the flat header list passed by the JS layer: `name\0value\0name\0value`.
 pub const HEADER_SEPARATOR: char = '\0';
 
+/// `validateConfig`'s argument errors: the JS side hands the config over as JSON text, which
+/// serde_json reads to a depth of 128 (deeper is refused, like any other unreadable value).
+const NOT_JSON_CONFIG: &str =
+    "config is not JSON-serializable, or is nested deeper than 128 levels";
+const NOT_JSON_CURRENT: &str =
+    "current is not JSON-serializable, or is nested deeper than 128 levels";
+
 fn arg_error(msg: &str) -> JsValue {
     JsError::new(msg).into()
 }
@@ -295,13 +302,10 @@ pub fn validate_config(
     allow_loopback: bool,
 ) -> Result<String, JsValue> {
     let vendor = parse_vendor(vendor)?;
-    let config: Value = serde_json::from_str(config_json)
-        .map_err(|_| arg_error("config is not JSON-serializable"))?;
+    let config: Value =
+        serde_json::from_str(config_json).map_err(|_| arg_error(NOT_JSON_CONFIG))?;
     let current: Option<Value> = match current_json {
-        Some(text) => Some(
-            serde_json::from_str(&text)
-                .map_err(|_| arg_error("current is not JSON-serializable"))?,
-        ),
+        Some(text) => Some(serde_json::from_str(&text).map_err(|_| arg_error(NOT_JSON_CURRENT))?),
         None => None,
     };
     let policy = UrlPolicy { allow_loopback };
