@@ -38,6 +38,19 @@ describe('shared vectors through the JS API', () => {
     m.verifyCallback('baidu_vod', {
       body, headers: new Headers(c.headers), key: c.key, callbackUrl: c.callback_url, now: c.now_ms,
     }), ', fetch Headers');
+  check('byteplus_live.json', (m, c, body) => m.verifyCallback('byteplus_live', { body, key: c.key, now: c.now * 1000 }));
+  check('tencent_live.json', (m, c, body) => m.verifyCallback('tencent_live', { body, key: c.key, now: c.now * 1000 }));
+  check('aliyun_vod.json', (m, c, body) =>
+    m.verifyCallback('aliyun_vod', { body, headers: c.headers, key: c.key, callbackUrl: c.callback_url, now: c.now * 1000 }));
+  check('aliyun_vod.json', (m, c, body) =>
+    m.verifyCallback('aliyun_vod', {
+      body, headers: new Headers(c.headers), key: c.key, callbackUrl: c.callback_url, now: c.now * 1000,
+    }), ', fetch Headers');
+  it('every vendor of vendorInfo() has its vector file checked above', async () => {
+    const m = await requireMediahook();
+    const checked = ['tencent_vod', 'volcengine_live', 'baidu_vod', 'byteplus_live', 'tencent_live', 'aliyun_vod'];
+    assert.deepEqual(m.vendorInfo().map((v) => v.id).sort(), [...checked].sort());
+  });
   check('standard_webhooks.json', (m, c, body) => {
     const headers = { 'webhook-id': c.id, 'webhook-timestamp': String(c.timestamp), 'webhook-signature': c.signature };
     return new m.StandardWebhook(c.secret).verify(body, headers, { now: c.now * 1000 });

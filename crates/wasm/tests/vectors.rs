@@ -31,6 +31,8 @@ const TENCENT: &str = vectors!("tencent_vod.json");
 const BAIDU: &str = vectors!("baidu_vod.json");
 const VOLCENGINE: &str = vectors!("volcengine_live.json");
 const BYTEPLUS: &str = vectors!("byteplus_live.json");
+const TENCENT_LIVE: &str = vectors!("tencent_live.json");
+const ALIYUN: &str = vectors!("aliyun_vod.json");
 const STANDARD_WEBHOOKS: &str = vectors!("standard_webhooks.json");
 
 fn cases(text: &str) -> Vec<Value> {
@@ -161,6 +163,38 @@ fn baidu_vod_vectors() {
         let now = c["now_ms"].as_f64().unwrap();
         outcome(verify(
             "baidu_vod",
+            s(c, "body"),
+            bytes,
+            &flat(&c["headers"]),
+            s(c, "key"),
+            s(c, "callback_url"),
+            now,
+        ))
+    });
+}
+
+#[wasm_bindgen_test]
+fn tencent_live_vectors() {
+    run("tencent_live.json", TENCENT_LIVE, |c, bytes| {
+        let now = c["now"].as_f64().unwrap() * 1000.0;
+        outcome(verify(
+            "tencent_live",
+            s(c, "body"),
+            bytes,
+            "",
+            s(c, "key"),
+            "",
+            now,
+        ))
+    });
+}
+
+#[wasm_bindgen_test]
+fn aliyun_vod_vectors() {
+    run("aliyun_vod.json", ALIYUN, |c, bytes| {
+        let now = c["now"].as_f64().unwrap() * 1000.0;
+        outcome(verify(
+            "aliyun_vod",
             s(c, "body"),
             bytes,
             &flat(&c["headers"]),
