@@ -204,8 +204,9 @@ pub fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// Reads a request body as a stream, keeping at most `cap` bytes: at the first byte past
-/// the cap it stops reading and answers 413 (a declared `Content-Length` over the cap is
-/// refused before reading anything). Chunked bodies are capped the same way.
+/// the cap it stops keeping and answers 413 (a declared `Content-Length` over the cap is
+/// refused before reading anything). Chunked bodies are capped the same way; what arrives past
+/// the cap is read and dropped up to [`DRAIN_MAX_BYTES`] so that the sender gets the answer.
 pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<Vec<u8>, ApiError> {
     use futures_util::StreamExt;
     let declared = req
@@ -226,9 +227,26 @@ pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<V
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
         if out.len() + chunk.len() > cap {
+            // Keep nothing more, but let the client finish sending (bounded) so that it reads
+            // the 413 instead of a reset connection.
+            let mut seen = out.len() + chunk.len();
+            drop(out);
+            while seen <= DRAIN_MAX_BYTES {
+                match stream.next().await {
+                    Some(Ok(c)) => seen += c.len(),
+                    _ => break,
+                }
+            }
             return Err(ApiError::too_large(cap));
         }
         out.extend_from_slice(&chunk);
     }
     Ok(out)
 }
+
+/// Past the cap, the rest of a body of undeclared length (chunked) is read and dropped, up to
+/// this many bytes in all (16 MiB), before the 413 is sent: a server that answers and closes
+/// while request bytes are still arriving makes the client's TCP stack reset the connection,
+/// often before the client has read the answer. Nothing past the cap is kept; a longer body
+/// still gets its 413 at this bound, and its sender may then see the connection reset.
+const DRAIN_MAX_BYTES: usize = 16 * 1024 * 1024;
