@@ -44,7 +44,12 @@ impl Future for Notified<'_> {
         if self.notify.generation.get() != self.seen {
             Poll::Ready(())
         } else {
-            self.notify.wakers.borrow_mut().push(cx.waker().clone());
+            // Registered once per task: a waiter polled again (inside a `select`, every time
+            // its other branch wakes) must not pile up copies of its waker.
+            let mut wakers = self.notify.wakers.borrow_mut();
+            if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                wakers.push(cx.waker().clone());
+            }
             Poll::Pending
         }
     }
@@ -101,5 +106,62 @@ impl Drop for Permit<'_> {
         if let Some(w) = self.sem.waiters.borrow_mut().pop_front() {
             w.wake();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    /// Counts its wake-ups.
+    struct Count(AtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_waiter_polled_again_registers_once_and_is_woken_once() {
+        let notify = Notify::default();
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut waiter = Box::pin(notify.notified());
+        for _ in 0..5 {
+            assert!(waiter.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(notify.wakers.borrow().len(), 1);
+        notify.notify_all();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        assert!(waiter.as_mut().poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn two_waiters_are_both_woken() {
+        let notify = Notify::default();
+        let (a, b) = (
+            Arc::new(Count(AtomicUsize::new(0))),
+            Arc::new(Count(AtomicUsize::new(0))),
+        );
+        let (wa, wb) = (Waker::from(a.clone()), Waker::from(b.clone()));
+        let mut first = Box::pin(notify.notified());
+        let mut second = Box::pin(notify.notified());
+        assert!(first
+            .as_mut()
+            .poll(&mut Context::from_waker(&wa))
+            .is_pending());
+        assert!(second
+            .as_mut()
+            .poll(&mut Context::from_waker(&wb))
+            .is_pending());
+        notify.notify_all();
+        assert_eq!(
+            (a.0.load(Ordering::SeqCst), b.0.load(Ordering::SeqCst)),
+            (1, 1)
+        );
     }
 }
