@@ -491,10 +491,9 @@ pub async fn call<Q: Serialize, R: DeserializeOwned>(
 }
 
 /// A Durable Object's 200 answer with a typed response.
+/// (No content type: only [`call`] reads it, and knows it is JSON.)
 pub fn answer<T: Serialize>(v: &T) -> worker::Result<worker::Response> {
-    let headers = worker::Headers::new();
-    headers.set("content-type", "application/json")?;
-    Ok(worker::Response::ok(to_text(v)?)?.with_headers(headers))
+    worker::Response::ok(to_text(v)?)
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@
 //!
 //! **After the 200.** The alarm (one per shard, re-armed for the earliest due row) runs the
 //! due rows: one *lane* per destination with its own concurrency cap (`delivery.concurrency`),
-//! so a slow or failing origin never holds up another. A lane leases rows with a
-//! compare-and-set (`lease` token, lease end stored in `next_at`), POSTs them (timeout
-//! started once a connection slot of the shard is held; 6 slots), and records each result
-//! only if its lease still holds. Each (event, destination) has its own attempts and schedule
+//! so a slow or failing origin never holds up another. A lane leases a round of rows
+//! (up to [`LEASE_WAVES`] × its cap) with one compare-and-set (`lease` token, lease end stored
+//! in `next_at`), reads their events in one statement, POSTs them, at most its cap at once
+//! (timeout started once a connection slot of the shard is held; 6 slots), and records each
+//! result only if its lease still holds (the round's successes together). Each (event, destination) has its own attempts and schedule
 //! ([`crate::policy`]); only its own budget or a 410 ends it. After a crash or restart the
 //! stored alarm fires at the earliest `next_at` (a lease's end counts as one), so every
 //! pending step resumes at its scheduled time.
@@ -24,7 +25,8 @@
 //! Internal protocol: [`crate::protocol`] (the worker POSTs to `https://event_store/<op>`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::pin::Pin;
 
 use futures_util::future::{join_all, select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -65,9 +67,15 @@ const RUN_MS: i64 = 60_000;
 /// One alarm run makes at most this many attempts (each is a subrequest; Workers allow
 /// 1 000 per invocation), then re-arms at once: the next run is a new invocation.
 const RUN_ATTEMPTS: i64 = 900;
+/// In a test fault window the alarm only re-arms, this far ahead at most.
+const FAULT_POLL_MS: i64 = 5_000;
+/// The run loop looks for steps whose backoff ended this often.
+const TICK_MS: u64 = 500;
 /// A lane with nothing due waits this long for new work before it ends.
 const LANE_IDLE_MS: u64 = 1_000;
-/// A lease outlives the POST timeout by this much.
+/// A push lane leases this many waves of `delivery.concurrency` steps per round.
+const LEASE_WAVES: i64 = 4;
+/// A lease outlives the round's POST timeouts by this much.
 const LEASE_EXTRA_MS: i64 = 15_000;
 /// Retry delay while the configuration is invalid or does not name the source.
 const TROUBLE_RETRY_MS: i64 = 10_000;
@@ -123,6 +131,11 @@ pub struct EventStore {
     lanes: RefCell<HashSet<String>>,
     /// Woken by a new or replayed event.
     work: Notify,
+    /// Destinations of steps stored since the run loop last looked (due at once): it starts
+    /// their lanes without a query.
+    fresh: RefCell<Vec<String>>,
+    /// Set when steps became due some other way (replay, wake): the run loop queries.
+    rescan: Cell<bool>,
     /// Attempts the current alarm run may still make.
     budget: Cell<i64>,
     /// The shard's connection slots.
@@ -131,6 +144,11 @@ pub struct EventStore {
 
 fn now_ms() -> i64 {
     Date::now().as_millis() as i64
+}
+
+/// `?, ?, …` (`n` times) for an `IN (…)` list.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
 fn rfc3339_ms(ms: i64) -> String {
@@ -161,6 +179,17 @@ struct EventRow {
     duplicates: i64,
 }
 
+/// What the alarm has to do after an ingest (ordered: the most urgent wins).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Next {
+    /// Nothing new (a duplicate).
+    Nothing,
+    /// A stored event with nothing to deliver: only the retention purge.
+    Purge,
+    /// Steps to run now.
+    Deliver,
+}
+
 #[derive(Deserialize)]
 struct Leased {
     event_id: String,
@@ -169,6 +198,7 @@ struct Leased {
 
 #[derive(Deserialize)]
 struct Stored {
+    id: String,
     #[serde(rename = "type")]
     event_type: String,
     vendor_type: String,
@@ -201,6 +231,8 @@ impl DurableObject for EventStore {
             running: Cell::new(false),
             lanes: RefCell::new(HashSet::new()),
             work: Notify::default(),
+            fresh: RefCell::new(Vec::new()),
+            rescan: Cell::new(false),
             budget: Cell::new(0),
             connections: Semaphore::new(CONNECTIONS),
         }
@@ -210,7 +242,7 @@ impl DurableObject for EventStore {
         let path = req.path();
         let body = req.text().await?;
         if path == "/test-faults" {
-            return self.test_faults(&body).and_then(|r| answer(&r));
+            return self.test_faults(&body).await.and_then(|r| answer(&r));
         }
         if path == "/test-purge" {
             return self.test_purge().await.and_then(|r| answer(&r));
@@ -321,9 +353,12 @@ impl EventStore {
         Ok(())
     }
 
-    fn test_faults(&self, body: &str) -> Result<Done> {
+    /// Test mode: replaces this isolate's fault windows, and has the alarm look at once (a
+    /// window that ended or was lifted lets held-back work go).
+    async fn test_faults(&self, body: &str) -> Result<Done> {
         self.test_mode_only()?;
         faults::set(parse(body)?);
+        self.schedule(now_ms()).await?;
         Ok(Done { ok: true })
     }
 
@@ -375,38 +410,66 @@ impl EventStore {
     /// message (same nonce) stored it on an earlier try.
     async fn ingest(&self, body: &str) -> Result<IngestResp> {
         let r: IngestReq = parse(body)?;
+        let (outcome, next) = self.admit(&r)?;
+        self.after_admit(next).await?;
+        Ok(IngestResp { outcome })
+    }
+
+    /// Stores one event (or finds it stored) and says what the alarm must do next.
+    fn admit(&self, r: &IngestReq) -> Result<(IngestOutcome, Next)> {
         self.remember_source(&r.source)?;
         let now = now_ms();
         if !self.insert_event(&r.id, &r.admit, r.pull, now)? {
-            let owner: Option<Stored> = self.first(
-                "SELECT type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id = ?",
-                vec![r.id.as_str().into()],
-            )?;
-            if owner
-                .and_then(|o| o.admitted_by)
-                .is_some_and(|n| n == r.admit.nonce)
-            {
-                return Ok(IngestResp {
-                    outcome: IngestOutcome::Accepted,
-                });
+            // Stored before: by this same message (its nonce) on an earlier try, or a repeat
+            // (counted). One statement either way.
+            #[derive(Deserialize)]
+            struct Owner {
+                mine: i64,
             }
-            self.exec(
-                "UPDATE events SET duplicates = duplicates + 1 WHERE id = ?",
-                vec![r.id.as_str().into()],
+            let owner: Option<Owner> = self.first(
+                "UPDATE events SET duplicates = duplicates + (admitted_by IS NOT ?1)
+                 WHERE id = ?2 RETURNING admitted_by IS ?1 AS mine",
+                vec![r.admit.nonce.as_str().into(), r.id.as_str().into()],
             )?;
-            return Ok(IngestResp {
-                outcome: IngestOutcome::Duplicate,
-            });
+            let outcome = if owner.is_some_and(|o| o.mine != 0) {
+                IngestOutcome::Accepted
+            } else {
+                IngestOutcome::Duplicate
+            };
+            return Ok((outcome, Next::Nothing));
         }
-        if r.pull || !r.admit.dests.is_empty() {
-            self.work.notify_all();
-            self.schedule(now).await?;
-        } else {
-            self.schedule(now + PURGE_EVERY_MS).await?;
+        if !r.pull && r.admit.dests.is_empty() {
+            return Ok((IngestOutcome::Accepted, Next::Purge));
         }
-        Ok(IngestResp {
-            outcome: IngestOutcome::Accepted,
-        })
+        let lanes = self.lanes.borrow();
+        let mut fresh = self.fresh.borrow_mut();
+        let steps = r.admit.dests.iter().map(String::as_str);
+        for url in steps.chain(r.pull.then_some(PULL_STEP)) {
+            if !lanes.contains(url) && !fresh.iter().any(|f| f == url) {
+                fresh.push(url.to_string());
+            }
+        }
+        Ok((IngestOutcome::Accepted, Next::Deliver))
+    }
+
+    /// Sets the alarm for what [`Self::admit`] stored (and wakes a running alarm's lanes).
+    async fn after_admit(&self, next: Next) -> Result<()> {
+        match next {
+            Next::Nothing => Ok(()),
+            Next::Purge => self.schedule(now_ms() + PURGE_EVERY_MS).await,
+            Next::Deliver => {
+                self.work.notify_all();
+                let now = now_ms();
+                // In a test `steps` window the alarm only re-arms (≤ 1 s ahead): asking for
+                // it at once on every ingest would run it on every ingest.
+                let at = if faults::failing(Part::Steps, now) {
+                    faults::until(Part::Steps).clamp(now, now + FAULT_POLL_MS)
+                } else {
+                    now
+                };
+                self.schedule(at).await
+            }
+        }
     }
 
     /// Stores a new event with one pending step per destination (and the pull step);
@@ -435,16 +498,24 @@ impl EventStore {
         if inserted.is_empty() {
             return Ok(false);
         }
-        let steps = a
+        let steps: Vec<&str> = a
             .dests
             .iter()
             .map(String::as_str)
-            .chain(pull.then_some(PULL_STEP));
-        for url in steps {
-            self.exec(
-                "INSERT OR IGNORE INTO deliveries (event_id, url, state, next_at) VALUES (?, ?, 'pending', 0)",
-                vec![id.into(), url.into()],
-            )?;
+            .chain(pull.then_some(PULL_STEP))
+            .collect();
+        // One statement for all steps (at most 49 rows: 2 bindings each, under SQLite's
+        // 100-binding limit on Durable Objects).
+        for chunk in steps.chunks(49) {
+            let q = format!(
+                "INSERT OR IGNORE INTO deliveries (event_id, url, state, next_at) VALUES {}",
+                vec!["(?, ?, 'pending', 0)"; chunk.len()].join(", ")
+            );
+            let b = chunk
+                .iter()
+                .flat_map(|url| [SqlStorageValue::from(id), SqlStorageValue::from(*url)])
+                .collect();
+            self.exec(&q, b)?;
         }
         Ok(true)
     }
@@ -452,6 +523,7 @@ impl EventStore {
     async fn wake(&self, body: &str) -> Result<Done> {
         let r: WakeReq = parse(body)?;
         self.remember_source(&r.source)?;
+        self.rescan.set(true);
         self.work.notify_all();
         self.schedule(now_ms()).await?;
         Ok(Done { ok: true })
@@ -464,9 +536,10 @@ impl EventStore {
         let now = now_ms();
         for part in [Part::Store, Part::Steps] {
             if faults::failing(part, now) {
-                // Look again within a second (a restart clears the window).
+                // Look again when it ends, or within FAULT_POLL_MS (a restart clears the
+                // window; lifting it schedules the alarm at once).
                 return self
-                    .schedule(faults::until(part).clamp(now + 100, now + 1_000))
+                    .schedule(faults::until(part).clamp(now + 100, now + FAULT_POLL_MS))
                     .await;
             }
         }
@@ -518,23 +591,46 @@ impl EventStore {
     }
 
     /// Runs lanes for every destination with due steps until none is due or `deadline`.
+    /// The table is queried at the start, every [`TICK_MS`] (a step's backoff ending) and
+    /// after a replay or wake; a newly stored step names its destination in `fresh`
+    /// instead, so an ingest costs the loop no query (and no new timer).
     async fn run(&self, cfg: &Config, src: &Source, deadline: i64) -> Result<()> {
         let mut lanes = FuturesUnordered::new();
+        let mut tick: Option<Pin<Box<Delay>>> = None;
+        let mut scan = true;
         loop {
+            let fresh: Vec<String> = self.fresh.borrow_mut().drain(..).collect();
             if now_ms() < deadline && self.budget.get() > 0 {
-                for url in self.due_urls(now_ms())? {
-                    self.lanes.borrow_mut().insert(url.clone());
-                    lanes.push(self.lane(cfg, src, url, deadline));
+                let mut urls = if scan || self.rescan.replace(false) {
+                    self.due_urls(now_ms())?
+                } else {
+                    Vec::new()
+                };
+                scan = false;
+                urls.extend(fresh);
+                for url in urls {
+                    if self.lanes.borrow_mut().insert(url.clone()) {
+                        lanes.push(self.lane(cfg, src, url, deadline));
+                    }
                 }
             }
             if lanes.is_empty() {
                 return Ok(());
             }
-            // A lane ending, new work, or a tick (a step's backoff ending).
-            let tick = Delay::from(std::time::Duration::from_millis(500));
-            let woken = select(Box::pin(self.work.notified()), Box::pin(tick));
-            if let Either::Left((Some(Err(e)), _)) = select(lanes.next(), woken).await {
-                console_error!("{}", json!({"at": "store.lane", "error": e.to_string()}));
+            // A lane ending, new work, or the tick.
+            let t = tick.get_or_insert_with(|| {
+                Box::pin(Delay::from(std::time::Duration::from_millis(TICK_MS)))
+            });
+            let woken = select(Box::pin(self.work.notified()), t.as_mut());
+            match select(lanes.next(), woken).await {
+                Either::Left((Some(Err(e)), _)) => {
+                    console_error!("{}", json!({"at": "store.lane", "error": e.to_string()}));
+                }
+                Either::Right((Either::Right(_), _)) => {
+                    tick = None;
+                    scan = true;
+                }
+                _ => {}
             }
         }
     }
@@ -570,17 +666,22 @@ impl EventStore {
 
     async fn lane_inner(&self, cfg: &Config, src: &Source, url: &str, deadline: i64) -> Result<()> {
         let is_pull = url == PULL_STEP;
-        let cap = if is_pull {
-            16
+        // In flight at once, and leased per round: a round leases several waves so that
+        // its bookkeeping (lease, read, record: one statement each) is shared by more
+        // events; the lease covers every wave.
+        let (in_flight, waves) = if is_pull {
+            (16, 1)
         } else {
-            i64::from(cfg.delivery.concurrency.max(1))
+            (i64::from(cfg.delivery.concurrency.max(1)), LEASE_WAVES)
         };
-        let lease_ms = i64::from(cfg.delivery.timeout_ms) + LEASE_EXTRA_MS;
+        let slots = Semaphore::new(usize::try_from(in_flight).unwrap_or(1));
+        let lease_ms = i64::from(cfg.delivery.timeout_ms) * waves + LEASE_EXTRA_MS;
         let mut idle = false;
         loop {
             let now = now_ms();
-            let cap = cap.min(self.budget.get());
-            if now >= deadline || cap <= 0 {
+            let cap = (in_flight * waves).min(self.budget.get());
+            // A test `steps` window pauses lanes too (the alarm re-arms until it ends).
+            if now >= deadline || cap <= 0 || faults::failing(Part::Steps, now) {
                 return Ok(());
             }
             let token = crate::ids::random_hex(8);
@@ -609,13 +710,23 @@ impl EventStore {
             idle = false;
             self.budget.set(self.budget.get() - leased.len() as i64);
             let started = now_ms();
-            let results = join_all(leased.iter().map(|l| self.attempt(cfg, src, url, l))).await;
-            // Every result is recorded on its own: one failure never leaves another lease
-            // hanging (which would re-send a delivered event when it ends).
-            let mut delivered = Vec::new();
+            // The round's events in one read (a storage error fails each attempt, retried).
+            let mut stored = self.stored(&leased).map_err(|e| e.to_string());
+            let results = join_all(leased.iter().map(|l| {
+                let ev = match stored.as_mut() {
+                    Ok(m) => Ok(m.remove(&l.event_id)),
+                    Err(e) => Err(e.clone()),
+                };
+                self.attempt(cfg, src, url, ev, &slots)
+            }))
+            .await;
+            // Every result is recorded even if another one fails to be: a hanging lease would
+            // re-send a delivered event when it ends. Successes are recorded together.
+            let mut delivered: Vec<(&str, Option<u16>)> = Vec::new();
             for (l, res) in leased.iter().zip(results) {
                 if res.outcome == AttemptOutcome::Delivered {
-                    delivered.push(l.event_id.as_str());
+                    delivered.push((l.event_id.as_str(), res.status));
+                    continue;
                 } else {
                     crate::log_line(json!({
                         "at": "deliver", "source": src.name, "event_id": l.event_id,
@@ -631,21 +742,47 @@ impl EventStore {
                 }
             }
             if !delivered.is_empty() {
+                if let Err(e) = self.record_delivered(url, &token, &delivered) {
+                    console_error!(
+                        "{}",
+                        json!({"at": "store.record", "url": crate::util::url_for_log(url), "error": e.to_string()})
+                    );
+                }
                 // One line per round for the successes.
+                let ids: Vec<&str> = delivered.iter().map(|(id, _)| *id).collect();
                 crate::log_line(json!({
                     "at": "deliver", "source": src.name, "url": crate::util::url_for_log(url),
-                    "outcome": "delivered", "delivered": delivered, "latency_ms": now_ms() - started,
+                    "outcome": "delivered", "delivered": ids, "latency_ms": now_ms() - started,
                 }));
             }
         }
     }
 
-    /// One attempt of one step (a storage error is a failed attempt, retried).
-    async fn attempt(&self, cfg: &Config, src: &Source, url: &str, l: &Leased) -> AttemptResult {
-        let ev = match self.first::<Stored>(
-            "SELECT type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id = ?",
-            vec![l.event_id.as_str().into()],
-        ) {
+    /// The stored events of a round's leased steps, by id (one statement).
+    fn stored(&self, leased: &[Leased]) -> Result<HashMap<String, Stored>> {
+        let q = format!(
+            "SELECT id, type, vendor_type, subject, received_at, body, admitted_by FROM events WHERE id IN ({})",
+            placeholders(leased.len())
+        );
+        let ids = leased.iter().map(|l| l.event_id.as_str().into()).collect();
+        Ok(self
+            .rows::<Stored>(&q, ids)?
+            .into_iter()
+            .map(|ev| (ev.id.clone(), ev))
+            .collect())
+    }
+
+    /// One attempt of one step: `ev` is its stored event (`None`: gone), or the error that
+    /// kept it from being read (a failed attempt, retried).
+    async fn attempt(
+        &self,
+        cfg: &Config,
+        src: &Source,
+        url: &str,
+        ev: std::result::Result<Option<Stored>, String>,
+        lane_slots: &Semaphore,
+    ) -> AttemptResult {
+        let ev = match ev {
             Ok(Some(ev)) => ev,
             Ok(None) => return crate::delivery::gone(url),
             Err(e) => {
@@ -659,14 +796,16 @@ impl EventStore {
             }
         };
         if url == PULL_STEP {
-            self.push_to_pull_queue(src, &l.event_id, ev).await
+            let id = ev.id.clone();
+            self.push_to_pull_queue(src, &id, ev).await
         } else {
             match src.destination(url) {
                 None => crate::delivery::gone(url),
                 Some(dest) => {
+                    // The lane's cap first, then one of the shard's connections.
+                    let _lane = lane_slots.acquire().await;
                     let _slot = self.connections.acquire().await;
-                    crate::delivery::post(&l.event_id, dest, &ev.body, cfg.delivery.timeout_ms)
-                        .await
+                    crate::delivery::post(&ev.id, dest, &ev.body, cfg.delivery.timeout_ms).await
                 }
             }
         }
@@ -774,6 +913,66 @@ impl EventStore {
             );
         }
         self.refresh_state(id, now)?;
+        Ok(())
+    }
+
+    /// Records a round's successful attempts (each `(event id, status)`) where the lease
+    /// `token` still holds: one statement per distinct status, then one to recompute the
+    /// events' states.
+    fn record_delivered(&self, url: &str, token: &str, done: &[(&str, Option<u16>)]) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Id {
+            event_id: String,
+        }
+        let now = now_ms();
+        let mut statuses: Vec<Option<u16>> = done.iter().map(|(_, s)| *s).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let mut recorded: Vec<String> = Vec::with_capacity(done.len());
+        for status in statuses {
+            let ids: Vec<&str> = done
+                .iter()
+                .filter(|(_, s)| *s == status)
+                .map(|(id, _)| *id)
+                .collect();
+            let q = format!(
+                "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
+                 last_error = NULL, next_at = 0, lease = NULL, delivered_at = ?
+                 WHERE url = ? AND lease = ? AND event_id IN ({}) RETURNING event_id",
+                placeholders(ids.len())
+            );
+            let mut b: Vec<SqlStorageValue> = vec![
+                status.map(i64::from).into(),
+                now.into(),
+                url.into(),
+                token.into(),
+            ];
+            b.extend(ids.iter().map(|id| SqlStorageValue::from(*id)));
+            recorded.extend(self.rows::<Id>(&q, b)?.into_iter().map(|r| r.event_id));
+        }
+        for (id, _) in done
+            .iter()
+            .filter(|(id, _)| !recorded.iter().any(|r| r == id))
+        {
+            crate::log_line(
+                json!({"at": "deliver", "event_id": id, "url": crate::util::url_for_log(url),
+                "outcome": "stale_lease", "note": "a replay or a newer lease took this step; result not recorded"}),
+            );
+        }
+        if recorded.is_empty() {
+            return Ok(());
+        }
+        let q = format!(
+            "UPDATE events SET updated_at = ?, state = CASE
+               WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'pending') THEN 'pending'
+               WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'dead') THEN 'dead'
+               ELSE 'delivered' END
+             WHERE id IN ({})",
+            placeholders(recorded.len())
+        );
+        let mut b: Vec<SqlStorageValue> = vec![now.into()];
+        b.extend(recorded.iter().map(|id| SqlStorageValue::from(id.as_str())));
+        self.exec(&q, b)?;
         Ok(())
     }
 
@@ -1056,6 +1255,7 @@ impl EventStore {
                 in_flight,
             });
         }
+        self.rescan.set(true);
         self.work.notify_all();
         self.schedule(now).await?;
         Ok(ReplayResp {
@@ -1128,6 +1328,7 @@ impl EventStore {
             replayed.push(row.id);
         }
         if !replayed.is_empty() {
+            self.rescan.set(true);
             self.work.notify_all();
             self.schedule(now).await?;
         }
