@@ -415,7 +415,7 @@ describe('bounds', () => {
 });
 
 describe('configuration and retention', () => {
-  test('invalid configuration for a while, with alarms firing: nothing delivered, dead or purged; then all resumes', async () => {
+  test('invalid configuration, then a configuration without the source, with alarms firing: nothing delivered, dead or purged; then all resumes', async () => {
     origin.setDecide(() => ({ status: 200 }));
     // An old event that a purge would remove (delivered 40 days ago: past any retention),
     // and new events whose deliveries are held back.
@@ -440,6 +440,18 @@ describe('configuration and retention', () => {
     await sleep(1500);
     assert.ok(!held.some((id) => receivedIds(origin, '/push').has(id)), 'nothing delivered');
 
+    // A valid configuration that no longer names the source (a typo, a removed block): its
+    // shards' alarms hold everything back too; nothing is purged with default retention.
+    await crash();
+    const without = structuredClone(config);
+    without.sources = without.sources.filter((s) => s.name !== 'push');
+    await start(without);
+    assert.equal((await fetch(`${worker.base}/healthz`)).status, 200);
+    await waitFor(() => worker.logLines().some((l) => l.at === 'store.alarm' && l.outcome === 'source_not_configured' && l.source === 'push'), { what: 'an alarm of the unconfigured source', timeoutMs: 30_000 });
+    await sleep(1500);
+    assert.ok(!held.some((id) => receivedIds(origin, '/push').has(id)), 'nothing delivered without the source');
+    assert.deepEqual(worker.logLines().filter((l) => l.at === 'store.purge'), [], 'nothing purged without the source');
+
     await crash();
     await start();
     await waitFor(() => held.every((id) => receivedIds(origin, '/push').has(id)), { what: 'held events delivered', timeoutMs: 60_000 });
@@ -447,6 +459,7 @@ describe('configuration and retention', () => {
     // With the valid configuration the purge runs: the aged event goes (so the check above
     // could have failed), the new ones stay.
     await waitFor(async () => (await adminGet(`/v1/events/${oldId}?source=push`)).status === 404, { what: 'the aged event purged under the valid configuration', timeoutMs: 30_000 });
+    assert.ok(worker.logLines().some((l) => l.at === 'store.purge' && l.purged >= 1), 'a purge is logged (so the check above could fail)');
     assert.ok((await eventState('push', held[0])));
   });
 });
