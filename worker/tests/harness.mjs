@@ -288,6 +288,8 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
     base,
     dir,
     logFile,
+    /** The process group of wrangler and its workerd processes (for CPU accounting). */
+    pgid: child.pid,
     /** Worker log lines parsed as JSON (our structured lines only). */
     logLines() {
       return lines.slice();
