@@ -12,7 +12,8 @@
 //! (up to [`LEASE_WAVES`] × its cap) with one compare-and-set (`lease` token, lease end stored
 //! in `next_at`), reads their events in one statement, POSTs them, at most its cap at once
 //! (timeout started once a connection slot of the shard is held; 6 slots), and records each
-//! result only if its lease still holds (the round's successes together). Each (event, destination) has its own attempts and schedule
+//! result as soon as it is in, only if its lease still holds (answers that arrive together
+//! in one statement). Each (event, destination) has its own attempts and schedule
 //! ([`crate::policy`]); only its own budget or a 410 ends it. After a crash or restart the
 //! stored alarm fires at the earliest `next_at` (a lease's end counts as one), so every
 //! pending step resumes at its scheduled time.
@@ -28,7 +29,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::pin::Pin;
 
-use futures_util::future::{join_all, select, Either};
+use futures_util::future::{select, Either, FutureExt};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -712,47 +713,63 @@ impl EventStore {
             let started = now_ms();
             // The round's events in one read (a storage error fails each attempt, retried).
             let mut stored = self.stored(&leased).map_err(|e| e.to_string());
-            let results = join_all(leased.iter().map(|l| {
-                let ev = match stored.as_mut() {
-                    Ok(m) => Ok(m.remove(&l.event_id)),
-                    Err(e) => Err(e.clone()),
-                };
-                self.attempt(cfg, src, url, ev, &slots)
-            }))
-            .await;
-            // Every result is recorded even if another one fails to be: a hanging lease would
-            // re-send a delivered event when it ends. Successes are recorded together.
-            let mut delivered: Vec<(&str, Option<u16>)> = Vec::new();
-            for (l, res) in leased.iter().zip(results) {
-                if res.outcome == AttemptOutcome::Delivered {
-                    delivered.push((l.event_id.as_str(), res.status));
-                    continue;
-                } else {
+            let mut attempts: FuturesUnordered<_> = leased
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let ev = match stored.as_mut() {
+                        Ok(m) => Ok(m.remove(&l.event_id)),
+                        Err(e) => Err(e.clone()),
+                    };
+                    let slots = &slots;
+                    async move { (i, self.attempt(cfg, src, url, ev, slots).await) }
+                })
+                .collect();
+            // Each result is recorded as soon as it is in (those that finish together, in one
+            // go): an answer kept only in memory until the round's slowest POST would be lost
+            // to a crash meanwhile, and the event POSTed again although its outcome was known.
+            let mut delivered_in_round: Vec<&str> = Vec::new();
+            while let Some(first) = attempts.next().await {
+                let mut ready = vec![first];
+                while let Some(Some(more)) = attempts.next().now_or_never() {
+                    ready.push(more);
+                }
+                let mut delivered: Vec<(&str, Option<u16>)> = Vec::new();
+                for (i, res) in ready {
+                    let l = &leased[i];
+                    if res.outcome == AttemptOutcome::Delivered {
+                        delivered.push((l.event_id.as_str(), res.status));
+                        continue;
+                    }
                     crate::log_line(json!({
                         "at": "deliver", "source": src.name, "event_id": l.event_id,
                         "url": crate::util::url_for_log(url), "attempt": l.attempts + 1,
                         "outcome": res.outcome, "status": res.status, "error": res.error,
                     }));
+                    // Every result is recorded even if another one fails to be: a hanging
+                    // lease would re-send a delivered event when it ends.
+                    if let Err(e) = self.record(cfg, &l.event_id, url, &token, l.attempts, res) {
+                        console_error!(
+                            "{}",
+                            json!({"at": "store.record", "event_id": l.event_id, "error": e.to_string()})
+                        );
+                    }
                 }
-                if let Err(e) = self.record(cfg, &l.event_id, url, &token, l.attempts, res) {
-                    console_error!(
-                        "{}",
-                        json!({"at": "store.record", "event_id": l.event_id, "error": e.to_string()})
-                    );
+                if !delivered.is_empty() {
+                    if let Err(e) = self.record_delivered(url, &token, &delivered) {
+                        console_error!(
+                            "{}",
+                            json!({"at": "store.record", "url": crate::util::url_for_log(url), "error": e.to_string()})
+                        );
+                    }
+                    delivered_in_round.extend(delivered.iter().map(|(id, _)| *id));
                 }
             }
-            if !delivered.is_empty() {
-                if let Err(e) = self.record_delivered(url, &token, &delivered) {
-                    console_error!(
-                        "{}",
-                        json!({"at": "store.record", "url": crate::util::url_for_log(url), "error": e.to_string()})
-                    );
-                }
+            if !delivered_in_round.is_empty() {
                 // One line per round for the successes.
-                let ids: Vec<&str> = delivered.iter().map(|(id, _)| *id).collect();
                 crate::log_line(json!({
                     "at": "deliver", "source": src.name, "url": crate::util::url_for_log(url),
-                    "outcome": "delivered", "delivered": ids, "latency_ms": now_ms() - started,
+                    "outcome": "delivered", "delivered": delivered_in_round, "latency_ms": now_ms() - started,
                 }));
             }
         }

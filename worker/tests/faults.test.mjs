@@ -48,6 +48,7 @@ async function controllableOrigin() {
           if (res.destroyed) return;
           res.writeHead(b.status ?? 200, { 'content-type': 'text/plain' });
           res.end('ok');
+          entry.answeredAt = Date.now();
         };
         if (b.hangMs) setTimeout(answer, b.hangMs);
         else answer();
@@ -240,6 +241,36 @@ describe('crash and restart', () => {
     assert.deepEqual([...crashCounts.keys()].sort(), [...crashIds].sort());
     assert.ok([...crashCounts.values()].every((n) => n === 1), 'each crash-run event once');
     assert.deepEqual([...receivedIds(origin, '/push').keys()].sort(), [...pushIds].sort());
+  });
+});
+
+describe('crash mid-round', () => {
+  test('a crash while a lane round is in flight: answers already in are recorded, only the POST in flight may be sent again', async () => {
+    // concurrency 1: one round leases 4 steps and POSTs them one after the other.
+    await crash();
+    const one = structuredClone(config);
+    one.delivery.concurrency = 1;
+    await start(one);
+    origin.setDecide((r) => (r.path === '/push' ? { status: 200, hangMs: 1000 } : { status: 200 }));
+    await testPost('/v1/test/faults', { steps_ms: 60_000 }); // stored first: one round
+    const tag = randomBytes(4).toString('hex');
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await ingest('push', `round-${tag}-${i}`));
+    const mine = () => origin.received('/push').filter((r) => ids.includes(r.headers['webhook-id']));
+    await testPost('/v1/test/faults', {});
+    await waitFor(() => mine().filter((r) => r.answeredAt).length >= 2, { what: 'two POSTs of the round answered', timeoutMs: 30_000, everyMs: 10 });
+    await sleep(700); // the third is in flight (answered after 1 s)
+    const killAt = Date.now();
+    await crash();
+    const known = mine().filter((r) => r.answeredAt !== undefined && r.answeredAt <= killAt - 600).map((r) => r.headers['webhook-id']);
+    assert.ok(known.length >= 2, `two answers in well before the kill (${known.length})`);
+    origin.setDecide(() => ({ status: 200 }));
+    await start();
+    await waitFor(() => ids.every((id) => receivedIds(origin, '/push', { okOnly: true }).has(id)), { what: 'the round delivered after the restart', timeoutMs: 90_000 });
+    await sleep(1000);
+    const counts = receivedIds(origin, '/push');
+    for (const id of known) assert.equal(counts.get(id), 1, `${id} was answered 200 before the crash and POSTed again`);
+    for (const id of ids) assert.equal((await eventState('push', id)).status, 'delivered');
   });
 });
 
@@ -543,7 +574,10 @@ describe('soak', () => {
         // A second POST only where an attempt's outcome was unknown: a timeout (logged, or a
         // hang we caused), or a POST in flight when the worker was killed.
         const timedOut = hangs.has(`${p} ${id}`) || lines.some((l) => l.at === 'deliver' && l.event_id === id && /timeout/.test(l.error ?? ''));
-        const inFlightAtKill = origin.received(p).some((r) => r.headers['webhook-id'] === id && kills.some((k) => r.at <= k && k - r.at < 5000));
+        // In flight: sent before a kill and not answered more than a second before it (the
+        // worker records an answer as soon as it is in).
+        const inFlightAtKill = origin.received(p).some((r) => r.headers['webhook-id'] === id
+          && kills.some((k) => r.at <= k && (r.answeredAt === undefined || r.answeredAt > k - 1000)));
         assert.ok(timedOut || inFlightAtKill, `${id} arrived ${n} times at ${p} without an unknown outcome`);
       }
     }
