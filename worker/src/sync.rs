@@ -2,7 +2,6 @@
 //! `RefCell`s, no locks): a broadcast [`Notify`] and a counting [`Semaphore`].
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -55,10 +54,12 @@ impl Future for Notified<'_> {
     }
 }
 
-/// A counting semaphore (first come, first served).
+/// A counting semaphore. A released permit wakes every waiter (there are few; each polls
+/// again and one takes it), so a wake-up can never be spent on a waiter that is gone or
+/// already served.
 pub struct Semaphore {
     permits: Cell<usize>,
-    waiters: RefCell<VecDeque<Waker>>,
+    waiters: RefCell<Vec<Waker>>,
 }
 
 impl Semaphore {
@@ -66,7 +67,7 @@ impl Semaphore {
     pub fn new(n: usize) -> Semaphore {
         Semaphore {
             permits: Cell::new(n),
-            waiters: RefCell::new(VecDeque::new()),
+            waiters: RefCell::new(Vec::new()),
         }
     }
 
@@ -89,7 +90,10 @@ impl<'a> Future for Acquire<'a> {
             self.sem.permits.set(n - 1);
             Poll::Ready(Permit { sem: self.sem })
         } else {
-            self.sem.waiters.borrow_mut().push_back(cx.waker().clone());
+            let mut waiters = self.sem.waiters.borrow_mut();
+            if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+                waiters.push(cx.waker().clone());
+            }
             Poll::Pending
         }
     }
@@ -103,7 +107,8 @@ pub struct Permit<'a> {
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         self.sem.permits.set(self.sem.permits.get() + 1);
-        if let Some(w) = self.sem.waiters.borrow_mut().pop_front() {
+        let waiters = std::mem::take(&mut *self.sem.waiters.borrow_mut());
+        for w in waiters {
             w.wake();
         }
     }
@@ -138,6 +143,38 @@ mod tests {
         notify.notify_all();
         assert_eq!(count.0.load(Ordering::SeqCst), 1);
         assert!(waiter.as_mut().poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn a_released_permit_reaches_a_waiter_even_after_a_stale_registration() {
+        let sem = Semaphore::new(1);
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut cx = Context::from_waker(&waker);
+        let held = Box::pin(sem.acquire()).as_mut().poll(&mut cx);
+        let Poll::Ready(held) = held else {
+            panic!("the first acquire gets the permit")
+        };
+        // A waiter polled twice registers once; a second waiter too.
+        let mut a = Box::pin(sem.acquire());
+        assert!(a.as_mut().poll(&mut cx).is_pending());
+        assert!(a.as_mut().poll(&mut cx).is_pending());
+        let other = Arc::new(Count(AtomicUsize::new(0)));
+        let other_waker = Waker::from(other.clone());
+        let mut b = Box::pin(sem.acquire());
+        assert!(b
+            .as_mut()
+            .poll(&mut Context::from_waker(&other_waker))
+            .is_pending());
+        assert_eq!(sem.waiters.borrow().len(), 2);
+        // `a` goes away without being served; the release still reaches `b`.
+        drop(a);
+        drop(held);
+        assert_eq!(other.0.load(Ordering::SeqCst), 1);
+        assert!(b
+            .as_mut()
+            .poll(&mut Context::from_waker(&other_waker))
+            .is_ready());
     }
 
     #[test]
