@@ -1208,14 +1208,8 @@ impl EventStore {
         })
     }
 
-    /// Resets an event's steps to pending (not those in flight: their attempt stands).
-    fn reset(&self, id: &str, only_dead: bool, now: i64) -> Result<u32> {
-        let q = format!(
-            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease = NULL,
-             last_error = NULL WHERE event_id = ? {} AND NOT (state = 'pending' AND lease IS NOT NULL AND next_at > ?)",
-            if only_dead { "AND state = 'dead'" } else { "" }
-        );
-        self.exec(&q, vec![id.into(), now.into()])?;
+    /// How many of an event's steps are in flight (leased, lease not ended) at `now`.
+    fn in_flight(&self, id: &str, now: i64) -> Result<u32> {
         #[derive(Deserialize)]
         struct N {
             n: i64,
@@ -1226,6 +1220,17 @@ impl EventStore {
             vec![id.into(), now.into()],
         )?;
         Ok(u32::try_from(in_flight.map_or(0, |n| n.n)).unwrap_or(0))
+    }
+
+    /// Resets an event's steps to pending (not those in flight: their attempt stands).
+    fn reset(&self, id: &str, only_dead: bool, now: i64) -> Result<u32> {
+        let q = format!(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = 0, lease = NULL,
+             last_error = NULL WHERE event_id = ? {} AND NOT (state = 'pending' AND lease IS NOT NULL AND next_at > ?)",
+            if only_dead { "AND state = 'dead'" } else { "" }
+        );
+        self.exec(&q, vec![id.into(), now.into()])?;
+        self.in_flight(id, now)
     }
 
     /// Re-delivers one event to every destination that currently matches it (and any it
@@ -1289,16 +1294,7 @@ impl EventStore {
              AND NOT (state = 'pending' AND lease IS NOT NULL AND next_at > ?)",
             vec![id.into(), PULL_STEP.into(), now.into()],
         )?;
-        #[derive(Deserialize)]
-        struct N {
-            n: i64,
-        }
-        let in_flight: Option<N> = self.first(
-            "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND state = 'pending'
-             AND lease IS NOT NULL AND next_at > ?",
-            vec![id.into(), now.into()],
-        )?;
-        Ok(u32::try_from(in_flight.map_or(0, |n| n.n)).unwrap_or(0))
+        self.in_flight(id, now)
     }
 
     /// Replays up to `limit` dead events (oldest first; bounded: the replayed ones stop
