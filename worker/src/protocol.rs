@@ -454,6 +454,10 @@ pub fn to_text<T: Serialize>(v: &T) -> worker::Result<String> {
 
 /// Calls operation `op` (e.g. `/ingest`) of the Durable Object `name` of `binding` with a
 /// JSON body and decodes its answer. Any non-200 answer is an `Err`.
+///
+/// A thin FFI call (the stub's `fetch(url, init)` and the answer's `text()`, one promise
+/// each): `worker::Stub::fetch_with_request` wraps the answer's body in a Rust stream and
+/// reads it chunk by chunk, which cost more CPU than the whole store operation.
 pub async fn call_text<R: DeserializeOwned>(
     env: &worker::Env,
     binding: &str,
@@ -461,22 +465,46 @@ pub async fn call_text<R: DeserializeOwned>(
     op: &str,
     body: String,
 ) -> worker::Result<R> {
-    use worker::{Method, Request, RequestInit};
-    let stub = env.durable_object(binding)?.get_by_name(name)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(wasm_bindgen::JsValue::from_str(&body)));
-    let req = Request::new_with_init(&format!("https://{}{op}", binding.to_lowercase()), &init)?;
-    let mut resp = stub.fetch_with_request(req).await?;
-    let text = resp.text().await.unwrap_or_default();
-    if resp.status_code() != 200 {
+    use wasm_bindgen::{JsCast, JsValue};
+    use worker::wasm_bindgen_futures::JsFuture;
+    let stub: raw::Stub = env.durable_object(binding)?.get_by_name(name)?.into_rpc();
+    let init = worker::web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&body));
+    let url = format!("https://{}{op}", binding.to_lowercase());
+    let resp: worker::web_sys::Response =
+        JsFuture::from(stub.fetch(&url, &init)?).await?.dyn_into()?;
+    let text = JsFuture::from(resp.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    if resp.status() != 200 {
         return Err(worker::Error::RustError(format!(
             "{binding} {op}: HTTP {}: {text}",
-            resp.status_code()
+            resp.status()
         )));
     }
     serde_json::from_str(&text)
         .map_err(|e| worker::Error::RustError(format!("{binding} {op}: bad answer: {e}")))
+}
+
+/// The one binding [`call_text`] needs beyond `worker`'s: a stub's `fetch(url, init)`.
+mod raw {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// A Durable Object stub (`DurableObjectStub`).
+        pub type Stub;
+
+        /// `stub.fetch(url, init)`: a promise of the object's `Response`.
+        #[wasm_bindgen(method, catch)]
+        pub fn fetch(
+            this: &Stub,
+            url: &str,
+            init: &worker::web_sys::RequestInit,
+        ) -> Result<worker::js_sys::Promise, JsValue>;
+    }
 }
 
 /// [`call_text`] with a typed request.

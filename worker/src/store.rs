@@ -481,7 +481,8 @@ impl EventStore {
         } else {
             EventState::Pending
         };
-        let inserted: Vec<Value> = self.rows(
+        // The RETURNING row, read raw (no decoding): present iff the event is new.
+        let inserted = self.exec(
             "INSERT INTO events (id, type, vendor_type, subject, received_at, updated_at, state, body, admitted_by)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1 AS new",
             vec![
@@ -496,8 +497,9 @@ impl EventStore {
                 a.nonce.as_str().into(),
             ],
         )?;
-        if inserted.is_empty() {
-            return Ok(false);
+        match inserted.raw().next() {
+            None => return Ok(false),
+            Some(row) => drop(row?),
         }
         let steps: Vec<&str> = a
             .dests
