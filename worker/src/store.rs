@@ -460,6 +460,13 @@ impl EventStore {
             Next::Purge => self.schedule(now_ms() + PURGE_EVERY_MS).await,
             Next::Deliver => {
                 self.work.notify_all();
+                if self.running.get() {
+                    // The running alarm takes the step (named in `fresh`), or else reads it
+                    // from the table when it re-arms. Until that alarm ends it stays armed:
+                    // a crash during the run fires it again after the restart (at-least-once
+                    // alarms), so no new alarm is set (locally each `setAlarm` is a write).
+                    return Ok(());
+                }
                 let now = now_ms();
                 // In a test `steps` window the alarm only re-arms (≤ 1 s ahead): asking for
                 // it at once on every ingest would run it on every ingest.

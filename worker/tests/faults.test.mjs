@@ -272,6 +272,30 @@ describe('crash mid-round', () => {
     for (const id of known) assert.equal(counts.get(id), 1, `${id} was answered 200 before the crash and POSTed again`);
     for (const id of ids) assert.equal((await eventState('push', id)).status, 'delivered');
   });
+
+  test('a callback stored while its shard\'s alarm runs (no alarm of its own is set) is delivered after a crash', async () => {
+    // The shard's alarm is running (a POST hangs 3 s; concurrency 1) when the second callback
+    // is stored: the step rides on the running alarm, which stays armed until it ends.
+    await crash();
+    const one = structuredClone(config);
+    one.delivery.concurrency = 1;
+    one.delivery.timeout_ms = 10_000;
+    await start(one);
+    origin.setDecide((r) => (r.path === '/push' ? { status: 200, hangMs: 3000 } : { status: 200 }));
+    const tag = randomBytes(4).toString('hex');
+    const first = await ingest('push', `running-${tag}-a`);
+    const sent = (id) => origin.received('/push').filter((r) => r.headers['webhook-id'] === id);
+    await waitFor(() => sent(first).length > 0, { what: 'the first POST in flight', timeoutMs: 20_000, everyMs: 10 });
+    const second = await ingest('push', `running-${tag}-b`);
+    await crash();
+    assert.equal(sent(second).length, 0, 'the second callback was still to be sent at the crash');
+    assert.equal(sent(first).filter((r) => r.answeredAt).length, 0, 'the first POST was still in flight at the crash');
+    origin.setDecide(() => ({ status: 200 }));
+    await start();
+    await waitFor(async () => (await eventState('push', second))?.status === 'delivered' && (await eventState('push', first))?.status === 'delivered',
+      { what: 'both delivered after the restart', timeoutMs: 60_000, everyMs: 250 });
+    assert.equal(sent(second).length, 1, 'the second callback was POSTed once');
+  });
 });
 
 describe('faults on one worker', () => {
