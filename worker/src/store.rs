@@ -279,6 +279,12 @@ impl DurableObject for EventStore {
     }
 }
 
+/// Lets the event loop run before work an ingest woke: the ingest's write commits and its
+/// answer leaves first, instead of waiting behind the lane's lease, read and POST set-up.
+async fn yield_to_io() {
+    Delay::from(std::time::Duration::ZERO).await;
+}
+
 /// Statement helpers shared by the SQLite-backed Durable Objects.
 pub(crate) trait Sql {
     /// The object's SQLite storage.
@@ -640,6 +646,7 @@ impl EventStore {
                     tick = None;
                     scan = true;
                 }
+                Either::Right((Either::Left(_), _)) => yield_to_io().await,
                 _ => {}
             }
         }
@@ -714,7 +721,11 @@ impl EventStore {
                 }
                 idle = true;
                 let wait = Delay::from(std::time::Duration::from_millis(LANE_IDLE_MS));
-                select(Box::pin(self.work.notified()), Box::pin(wait)).await;
+                if let Either::Left(_) =
+                    select(Box::pin(self.work.notified()), Box::pin(wait)).await
+                {
+                    yield_to_io().await;
+                }
                 continue;
             }
             idle = false;
