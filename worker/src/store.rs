@@ -322,12 +322,21 @@ impl Sql for EventStore {
 
 impl EventStore {
     /// Makes sure the alarm fires no later than `at` (Unix ms). Only ever moves it earlier.
+    /// In a test `steps` window the alarm would only re-arm, so it need not fire before the
+    /// window ends or [`FAULT_POLL_MS`] (asking for it at once on every ingest would run it
+    /// on every ingest).
     async fn schedule(&self, at: i64) -> Result<()> {
+        let now = now_ms();
+        let at = if faults::failing(Part::Steps, now) {
+            at.max(faults::until(Part::Steps).min(now + FAULT_POLL_MS))
+        } else {
+            at
+        };
         if self.alarm_at.get().is_some_and(|t| t <= at) {
             return Ok(());
         }
         self.alarm_at.set(Some(at));
-        let offset = (at - now_ms()).max(0);
+        let offset = (at - now).max(0);
         self.state.storage().set_alarm(offset).await
     }
 
@@ -473,15 +482,7 @@ impl EventStore {
                     // alarms), so no new alarm is set (locally each `setAlarm` is a write).
                     return Ok(());
                 }
-                let now = now_ms();
-                // In a test `steps` window the alarm only re-arms (≤ 1 s ahead): asking for
-                // it at once on every ingest would run it on every ingest.
-                let at = if faults::failing(Part::Steps, now) {
-                    faults::until(Part::Steps).clamp(now, now + FAULT_POLL_MS)
-                } else {
-                    now
-                };
-                self.schedule(at).await
+                self.schedule(now_ms()).await
             }
         }
     }
