@@ -20,6 +20,35 @@ pub struct Log {
     pub outcome: String,
 }
 
+impl Log {
+    /// The request's log line: `{"at", "source", "event_id", "type", "outcome", "status",
+    /// "latency_ms"}` (latency in ms, request start → response). Serialized straight from
+    /// borrowed fields, without building a `serde_json::Value` map per request.
+    pub fn line(&self, status: u16, latency_ms: f64) -> String {
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            at: &'static str,
+            source: Option<&'a str>,
+            event_id: Option<&'a str>,
+            #[serde(rename = "type")]
+            event_type: Option<&'a str>,
+            outcome: &'a str,
+            status: u16,
+            latency_ms: f64,
+        }
+        serde_json::to_string(&Line {
+            at: self.route,
+            source: self.source.as_deref(),
+            event_id: self.event_id.as_deref(),
+            event_type: self.event_type.as_deref(),
+            outcome: &self.outcome,
+            status,
+            latency_ms,
+        })
+        .unwrap_or_default()
+    }
+}
+
 /// An API error: HTTP status, a stable machine-readable `code`, a human message, and what
 /// some codes add (the configuration's problems, `Retry-After`, `Allow`,
 /// `WWW-Authenticate`). Body: `{"error": {"code", "message", ["problems"]}}`.
@@ -203,20 +232,33 @@ pub fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
     q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// Reads a request body as a stream, keeping at most `cap` bytes: at the first byte past
-/// the cap it stops keeping and answers 413 (a declared `Content-Length` over the cap is
-/// refused before reading anything). Chunked bodies are capped the same way; what arrives past
-/// the cap is read and dropped up to [`DRAIN_MAX_BYTES`] so that the sender gets the answer.
+/// Reads a request body, keeping at most `cap` bytes: a declared `Content-Length` over the
+/// cap is refused with 413 before anything is read. A body of declared length within the cap
+/// (and no `Transfer-Encoding`) is read in one `arrayBuffer()` call: the runtime delivers at
+/// most the declared length, so nothing past the cap can arrive. Any other body (chunked) is
+/// read as a stream: at the first byte past the cap it stops keeping and answers 413, and what
+/// arrives past the cap is read and dropped up to [`DRAIN_MAX_BYTES`] so that the sender gets
+/// the answer.
 pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<Vec<u8>, ApiError> {
     use futures_util::StreamExt;
-    let declared = req
-        .headers()
+    let headers = req.headers();
+    let declared = headers
         .get("content-length")
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > cap as u64) {
         return Err(ApiError::too_large(cap));
+    }
+    let framed_by_length =
+        declared.is_some() && !matches!(headers.get("transfer-encoding"), Ok(Some(_)));
+    if framed_by_length {
+        let body = read_whole(req).await?;
+        // The runtime enforces the declared length; this only guards that promise.
+        if body.len() > cap {
+            return Err(ApiError::too_large(cap));
+        }
+        return Ok(body);
     }
     let mut stream = match req.stream() {
         Ok(s) => s,
@@ -242,6 +284,21 @@ pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<V
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+/// A whole body of declared length in one `arrayBuffer()` promise (no Rust stream: reading
+/// chunk by chunk through `ByteStream` cost about 1.6 ms of CPU per callback). No body at all
+/// reads as empty.
+async fn read_whole(req: &Request) -> std::result::Result<Vec<u8>, ApiError> {
+    use worker::wasm_bindgen_futures::JsFuture;
+    let inner = req.inner();
+    if inner.body().is_none() {
+        return Ok(Vec::new());
+    }
+    let buf = JsFuture::from(inner.array_buffer().map_err(worker::Error::from)?)
+        .await
+        .map_err(worker::Error::from)?;
+    Ok(worker::js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// Past the cap, the rest of a body of undeclared length (chunked) is read and dropped, up to

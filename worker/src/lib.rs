@@ -139,15 +139,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             e.to_response()?
         }
     };
-    log_line(json!({
-        "at": log.route,
-        "source": log.source,
-        "event_id": log.event_id,
-        "type": log.event_type,
-        "outcome": log.outcome,
-        "status": resp.status_code(),
-        "latency_ms": js_sys::Date::now() - started,
-    }));
+    let line = log.line(resp.status_code(), js_sys::Date::now() - started);
+    worker::console_log!("{line}");
     Ok(resp)
 }
 
