@@ -24,7 +24,7 @@ use crate::{current_config, log_line};
 const TROUBLE_DELAY_S: u32 = 30;
 
 fn retry_later(env: &Env, msg: &RawMessage) {
-    let test = matches!(current_config(env).as_ref(), Ok(c) if c.test_mode);
+    let test = crate::test_mode(env);
     retry_in(msg, if test { 2 } else { TROUBLE_DELAY_S });
 }
 

@@ -17,8 +17,7 @@ use crate::{access, ids, now_ms, store, valid_config};
 /// Test mode only: the same request handling minus verification and storage (the
 /// baseline of the load benchmark).
 pub async fn bench_bare(mut req: Request, env: &Env, log: &mut Log) -> ApiResult {
-    let cfg = crate::current_config(env);
-    if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+    if !crate::test_mode(env) {
         return Err(ApiError::no_route());
     }
     let _ = read_capped(&mut req, MAX_BODY_BYTES).await?;

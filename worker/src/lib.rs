@@ -98,6 +98,12 @@ pub fn current_config(env: &Env) -> ConfigResult {
     parsed
 }
 
+/// Whether the current configuration is valid and has `"test_mode": true` (the one gate of
+/// every test-only hook and short test delay).
+pub(crate) fn test_mode(env: &Env) -> bool {
+    matches!(current_config(env).as_ref(), Ok(c) if c.test_mode)
+}
+
 /// The valid configuration, or the 503 `config_invalid` error.
 pub(crate) fn valid_config(env: &Env) -> std::result::Result<ConfigResult, ApiError> {
     let cfg = current_config(env);

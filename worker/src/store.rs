@@ -362,8 +362,7 @@ impl EventStore {
     }
 
     fn test_mode_only(&self) -> Result<()> {
-        let cfg = crate::current_config(&self.env);
-        if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+        if !crate::test_mode(&self.env) {
             return Err(Error::RustError("not in test mode".into()));
         }
         Ok(())
