@@ -539,10 +539,21 @@ impl EventStore {
     async fn wake(&self, body: &str) -> Result<Done> {
         let r: WakeReq = parse(body)?;
         self.remember_source(&r.source)?;
+        self.steps_due().await?;
+        Ok(Done { ok: true })
+    }
+
+    /// Steps became due other than by an ingest (a wake, a replay): a running alarm is told
+    /// to query the table; with none running the alarm is set for now. A running alarm stays
+    /// armed until its handler ends (and `rearm` reads the table), so setting it again would
+    /// only fire a second run at once.
+    async fn steps_due(&self) -> Result<()> {
         self.rescan.set(true);
         self.work.notify_all();
-        self.schedule(now_ms()).await?;
-        Ok(Done { ok: true })
+        if self.running.get() {
+            return Ok(());
+        }
+        self.schedule(now_ms()).await
     }
 
     // -----------------------------------------------------------------------------------
@@ -1297,9 +1308,7 @@ impl EventStore {
                 in_flight,
             });
         }
-        self.rescan.set(true);
-        self.work.notify_all();
-        self.schedule(now).await?;
+        self.steps_due().await?;
         Ok(ReplayResp {
             outcome: ReplayOutcome::Queued,
             in_flight,
@@ -1361,9 +1370,7 @@ impl EventStore {
             replayed.push(row.id);
         }
         if !replayed.is_empty() {
-            self.rescan.set(true);
-            self.work.notify_all();
-            self.schedule(now).await?;
+            self.steps_due().await?;
         }
         Ok(ReplayDeadResp {
             replayed,
