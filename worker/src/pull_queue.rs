@@ -132,10 +132,12 @@ impl DurableObject for PullQueue {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         let body = req.text().await?;
-        if path == "/test-faults" {
-            let cfg = crate::current_config(&self.env);
-            if !matches!(cfg.as_ref(), Ok(c) if c.test_mode) {
+        if path == "/test-faults" || path == "/test-seed" {
+            if !crate::test_mode(&self.env) {
                 return Response::error("not in test mode", 404);
+            }
+            if path == "/test-seed" {
+                return self.test_seed(&body).and_then(|r| answer(&r));
             }
             crate::faults::set(parse(&body)?);
             return answer(&crate::protocol::Done { ok: true });
@@ -238,6 +240,37 @@ impl PullQueue {
             self.named.set(true);
         }
         Ok(())
+    }
+
+    /// Test mode: stores `n` unconfirmed events `evt_pseed_{tag}_{i}` (received `n - i` ms
+    /// ago, queued after every event already there) in one statement, for the bounded
+    /// pull-queue test (100 000 waiting events), and recounts the unconfirmed counter.
+    fn test_seed(&self, body: &str) -> Result<crate::protocol::Done> {
+        #[derive(Deserialize)]
+        struct Seed {
+            source: String,
+            n: i64,
+            tag: String,
+        }
+        let r: Seed = parse(body)?;
+        self.remember_source(&r.source)?;
+        let now = now_ms();
+        self.exec(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+             INSERT OR IGNORE INTO pull_events (id, type, vendor_type, received_at, body)
+             SELECT 'evt_pseed_' || ? || '_' || i, 'media.upload.completed', 'NewFileUpload', ? - ? + i,
+                    '{\"id\":\"evt_pseed_' || ? || '_' || i || '\"}' FROM c",
+            vec![
+                r.n.into(),
+                r.tag.as_str().into(),
+                now.into(),
+                r.n.into(),
+                r.tag.as_str().into(),
+            ],
+        )?;
+        self.exec("DELETE FROM pull_meta WHERE k = 'live'", vec![])?;
+        self.live_count()?;
+        Ok(crate::protocol::Done { ok: true })
     }
 
     /// Stores a new event (idempotent by event id) and wakes the parked pulls.

@@ -7,6 +7,8 @@
 //! * `POST /v1/test/purge` — makes every store shard's next purge step due now.
 //! * `POST /v1/test/seed-dead` `{"source", "shard", "n", "url", "tag"}` — stores `n` dead
 //!   events in one shard (bounded-listing test).
+//! * `POST /v1/test/seed-pull` `{"source", "n", "tag"}` — stores `n` unconfirmed events in
+//!   the source's pull queue (bounded pull-queue test).
 //! * `POST /v1/test/queue-send` — sends the raw request body as one queue message (e.g. an
 //!   old-format or unparseable message).
 
@@ -92,6 +94,18 @@ pub async fn handle(mut req: Request, env: &Env, segs: &[&str], log: &mut Log) -
             let k = u32::try_from(v["shard"].as_u64().unwrap_or(0)).unwrap_or(0);
             let name = store::shard_name_of(&src.name, k.min(src.shards.saturating_sub(1)));
             let _: Done = protocol::call(env, store::BINDING, &name, "/test-seed-dead", &v).await?;
+            ok_json(200, &json!({"seeded": v["n"]}))
+        }
+        ["v1", "test", "seed-pull"] => {
+            // {"source", "n", "tag"}: handed to the source's pull queue as is.
+            let v: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("bad seed: {e}")))?;
+            let source = v["source"].as_str().unwrap_or_default();
+            let Some(src) = cfg.source(source).filter(|s| s.pull.is_some()) else {
+                return Err(ApiError::unknown_source());
+            };
+            let _: Done =
+                protocol::call(env, pull_queue::BINDING, &src.name, "/test-seed", &v).await?;
             ok_json(200, &json!({"seeded": v["n"]}))
         }
         ["v1", "test", "queue-send"] => {

@@ -116,6 +116,7 @@ function makeConfig(origin, extra = {}) {
       { name: 'slow', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/slow'), secret: SECRET }] },
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
+      { name: 'bulkpull', vendor: 'tencent_vod', key: TKEY, pull: { token: PULL_TOKEN } },
       {
         name: 'mixed', vendor: 'tencent_vod', key: TKEY,
         destinations: [{ url: origin.url('/quick'), secret: SECRET }, { url: origin.url('/stuck'), secret: SECRET }],
@@ -466,6 +467,54 @@ describe('bounds', () => {
     await waitFor(() => replayed.every((id) => receivedIds(origin, '/bulk').has(id)), { what: '1000 replayed events delivered', timeoutMs: 90_000, everyMs: 500 });
     await sleep(1000);
     assert.equal(receivedIds(origin, '/bulk').size, 1000, 'only the replayed ones');
+  });
+});
+
+describe('bounds (pull queue)', () => {
+  const pullApi = async (op, body) => {
+    const r = await fetch(`${worker.base}/v1/sources/bulkpull/${op}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${PULL_TOKEN}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await r.json();
+    assert.equal(r.status, 200, JSON.stringify(json));
+    return { json };
+  };
+  const timed = async (op, body) => {
+    const t = Date.now();
+    const { json } = await pullApi(op, body);
+    return { json, ms: Date.now() - t };
+  };
+
+  test('events:state, events:pull and events:confirm stay bounded with 100 000 waiting events', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await testPost('/v1/test/seed-pull', { source: 'bulkpull', n: 100_000, tag });
+    // One real callback on top: the counter keeps counting through the normal path.
+    await ingest('bulkpull', `bulkpull-${tag}`);
+    await waitFor(async () => (await pullApi('events:state')).json.pending === 100_001, { what: 'the real event counted beside the 100 000' });
+    const ms = [];
+    let r = await timed('events:state');
+    ms.push(r.ms);
+    assert.deepEqual([r.json.pending, r.json.in_flight], [100_001, 0]);
+    r = await timed('events:pull', { max: 16, wait_seconds: 0 });
+    ms.push(r.ms);
+    assert.deepEqual(r.json.events.map((e) => e.event.id), Array.from({ length: 16 }, (_, i) => `evt_pseed_${tag}_${i + 1}`), 'oldest first');
+    const handles = r.json.events.map((e) => e.handle);
+    r = await timed('events:state');
+    ms.push(r.ms);
+    assert.deepEqual([r.json.pending, r.json.in_flight], [99_985, 16]);
+    r = await timed('events:confirm', { handles });
+    ms.push(r.ms);
+    assert.equal(r.json.confirmed, 16);
+    r = await timed('events:state');
+    ms.push(r.ms);
+    assert.deepEqual([r.json.pending, r.json.in_flight], [99_985, 0]);
+    // A long poll with events waiting answers at once with the next ones.
+    r = await timed('events:pull', { max: 16, wait_seconds: 5 });
+    ms.push(r.ms);
+    assert.equal(r.json.events[0].event.id, `evt_pseed_${tag}_17`);
+    assert.ok(ms.every((x) => x < 5000), `bounded answers (${ms.join(', ')} ms)`);
   });
 });
 
