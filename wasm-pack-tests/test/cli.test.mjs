@@ -64,6 +64,7 @@ describe('mediahook CLI: help, JSON and usage errors', () => {
     [['listen', '--base', 'http://127.0.0.1:1'], /--source is required/],
     [['listen', '--base', 'http://127.0.0.1:1', '--source', 'a b', '--token', 't', '--forward-to', 'http://127.0.0.1:2/'], /--source must be/],
     [['listen', '--base', 'http://127.0.0.1:1', '--source', 's', '--token', 't', '--forward-to', 'http://127.0.0.1:2/', '--secret', 'whsec_!!'], /--secret:/],
+    [['listen', '--base', 'http://127.0.0.1:1', '--source', 's', '--token', 't', '--forward-to', 'http://127.0.0.1:2/', '--secret', 'whsec_a2V5'], /--secret: decodes to 3 bytes/],
     [['verify', 'tencent_vod', '--key', 'k'], /--body is required/],
     [['verify', 'tencent_vod', '--key', 'k', '--body', '/nonexistent/file'], /cannot read the body "\/nonexistent\/file": ENOENT/],
     [['verify', 'baidu_vod', '--key', 'k', '--body', '-', '--header', 'no colon'], /--header must look like 'Name: value'/],

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use mediahook_core::standard_webhooks::{decode_secret, Webhook};
+use mediahook_core::standard_webhooks::{decode_signing_secret, Webhook};
 use mediahook_core::tc3;
 use mediahook_core::url_policy::{check_url, UrlPolicy};
 use mediahook_core::verify::{SourceKey, TimestampMeaning};
@@ -1058,7 +1058,7 @@ fn parse_destination(
     };
     let mut ok_secrets = Vec::new();
     for (k, s) in secrets.iter().enumerate() {
-        match decode_secret(s) {
+        match decode_signing_secret(s) {
             Ok(_) => ok_secrets.push(*s),
             Err(e) => p.push(&format!("{at}.secret[{k}]"), format!("{e}")),
         }
@@ -1096,7 +1096,7 @@ mod tests {
               {{"name":"tencent-prod","vendor":"tencent_vod","key":"k1",
                 "destinations":[{{"url":"https://origin.example.com/hooks","secret":"{SECRET}","types":["media.*"]}}]}},
               {{"name":"baidu-prod","vendor":"baidu_vod","key":"k2","callback_url":"https://edge.example.com/v1/hooks/baidu-prod",
-                "destinations":[{{"url":"https://a.example.com/","secret":["{SECRET}","whsec_AAAA"]}}]}},
+                "destinations":[{{"url":"https://a.example.com/","secret":["{SECRET}","whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"]}}]}},
               {{"name":"live","vendor":"volcengine_live","key":"k3","sign_order":"time_first","destinations":[]}}],
               "allow_loopback":false,"admin_token":"0123456789abcdef"}}"#
         ));
@@ -1142,6 +1142,18 @@ mod tests {
         ] {
             assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
         }
+        // A signing key of 3 bytes (Standard Webhooks: 24 to 64) is refused, by its length only.
+        let weak = parse(
+            r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k",
+               "destinations":[{"url":"https://x.example.com/","secret":"whsec_a2V5"}]}]}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(
+            weak.contains("sources[0].destinations[0].secret[0]: the secret decodes to 3 bytes"),
+            "{weak}"
+        );
+        assert!(!weak.contains("a2V5"));
         let dup = parse(r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"},{"name":"a","vendor":"tencent_vod","key":"k"}]}"#)
             .unwrap_err();
         assert!(dup.join("\n").contains("duplicate source name"));

@@ -40,6 +40,7 @@ test('an invalid configuration answers 503 config_invalid listing every problem'
     'sources[1].destinations[0].secret[0]',
     'sources[2].now_override_ms',
     'sources[2].destinations[0].types[0]',
+    'sources[2].destinations[0].secret[0]: the secret decodes to 3 bytes', // whsec_AAAA: too short to sign with
     'admin_token',
     'surprise: unknown field',
   ]) {

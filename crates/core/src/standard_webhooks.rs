@@ -48,7 +48,16 @@ pub enum SecretError {
     Empty,
     /// No secret was given.
     NoSecrets,
+    /// A signing secret decodes to fewer than [`SIGNING_KEY_MIN_BYTES`] or more than
+    /// [`SIGNING_KEY_MAX_BYTES`] bytes (the count it has).
+    KeyLength(usize),
 }
+
+/// The fewest key bytes a signing secret may have: Standard Webhooks 1.0.0, "Signature
+/// scheme": "Random. Between 24 bytes (192 bits) and 64 bytes (512 bits)".
+pub const SIGNING_KEY_MIN_BYTES: usize = 24;
+/// The most key bytes a signing secret may have (same source).
+pub const SIGNING_KEY_MAX_BYTES: usize = 64;
 
 impl fmt::Display for SecretError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,6 +65,12 @@ impl fmt::Display for SecretError {
             SecretError::NotBase64 => "the secret is not base64 (after the whsec_ prefix)",
             SecretError::Empty => "the secret is empty",
             SecretError::NoSecrets => "at least one secret is required",
+            SecretError::KeyLength(n) => {
+                return write!(
+                    f,
+                    "the secret decodes to {n} bytes; a signing secret must be {SIGNING_KEY_MIN_BYTES} to {SIGNING_KEY_MAX_BYTES} random bytes (Standard Webhooks), e.g. whsec_ + base64 of 32 random bytes"
+                );
+            }
         })
     }
 }
@@ -99,6 +114,23 @@ pub fn decode_secret(secret: &str) -> Result<Vec<u8>, SecretError> {
         .map_err(|_| SecretError::NotBase64)?;
     if key.is_empty() {
         return Err(SecretError::Empty);
+    }
+    Ok(key)
+}
+
+/// Decodes a secret we sign with: as [`decode_secret`], and its key must be
+/// [`SIGNING_KEY_MIN_BYTES`]..=[`SIGNING_KEY_MAX_BYTES`] bytes long (a verifier accepts any
+/// length it is given; a sender should not issue a weak key).
+///
+/// ```
+/// use mediahook_core::standard_webhooks::{decode_signing_secret, SecretError};
+/// assert_eq!(decode_signing_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap().len(), 24);
+/// assert_eq!(decode_signing_secret("whsec_a2V5"), Err(SecretError::KeyLength(3)));
+/// ```
+pub fn decode_signing_secret(secret: &str) -> Result<Vec<u8>, SecretError> {
+    let key = decode_secret(secret)?;
+    if !(SIGNING_KEY_MIN_BYTES..=SIGNING_KEY_MAX_BYTES).contains(&key.len()) {
+        return Err(SecretError::KeyLength(key.len()));
     }
     Ok(key)
 }
@@ -307,6 +339,11 @@ mod tests {
             Some(SecretError::NoSecrets)
         );
         assert_eq!(decode_secret(&encode_secret(b"k")).unwrap(), b"k");
+        assert_eq!(decode_signing_secret(&encode_secret(&[7; 23])), Err(SecretError::KeyLength(23)));
+        assert_eq!(decode_signing_secret(&encode_secret(&[7; 24])).unwrap().len(), 24);
+        assert_eq!(decode_signing_secret(&encode_secret(&[7; 64])).unwrap().len(), 64);
+        assert_eq!(decode_signing_secret(&encode_secret(&[7; 65])), Err(SecretError::KeyLength(65)));
+        assert_eq!(decode_signing_secret("whsec_!"), Err(SecretError::NotBase64));
         assert!(!alloc::format!("{:?}", Webhook::new(&[SECRET]).unwrap()).contains("MfKQ"));
     }
 }

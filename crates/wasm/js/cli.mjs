@@ -301,6 +301,12 @@ async function listen(args) {
   } catch (e) {
     throw new UsageError(`--secret: ${e.message}`);
   }
+  // A key we sign with: 24 to 64 bytes (Standard Webhooks, "Signature scheme"), as the
+  // worker's destination secrets.
+  const keyBytes = Buffer.from(secret.replace(/^whsec_/, '').trim(), 'base64').length;
+  if (keyBytes < 24 || keyBytes > 64) {
+    throw new UsageError(`--secret: decodes to ${keyBytes} bytes; a signing secret must be 24 to 64 random bytes (Standard Webhooks), e.g. whsec_ + base64 of 32 random bytes`);
+  }
 
   // Ctrl-C / SIGTERM: abort the pull or delivery in flight and stop. The handler stays
   // installed, so the same signal arriving twice (a terminal and `npx` both pass it on) cannot
