@@ -28,15 +28,20 @@ else
   using="MEDIAHOOK_CONFIG from the environment"
 fi
 
+# What to do next, printed once the worker answers (after the build and wrangler's start-up
+# lines, where it is not scrolled away).
+instructions() {
 if [ -n "${origin_pid:-}" ]; then
+# Signed now, so that its 10 minutes start when it is shown.
+curl_line=$($demo curl tencent_vod)
 cat <<MSG
 
 mediahook worker on http://127.0.0.1:$PORT with $using.
-Once wrangler prints "Ready", send a signed test callback from another terminal:
+Send a signed test callback from another terminal:
 
   node worker/demo/demo.mjs send tencent_vod --port $PORT   # or any vendor of worker/demo/config.json, or: all
   # or with curl (Tencent VOD: Sign = md5(key + T), T = expiry, valid for 10 minutes):
-  $($demo curl tencent_vod)
+  $curl_line
 
 The demo origin (http://127.0.0.1:$ORIGIN_PORT/hooks) prints each forwarded event and checks its
 Standard Webhooks signature. Then look at the stored events:
@@ -47,6 +52,8 @@ MSG
 else
   printf '\nmediahook worker on http://127.0.0.1:%s with %s.\n\n' "$PORT" "$using"
 fi
+}
+printf '\nBuilding and starting the worker on http://127.0.0.1:%s (the first build takes a few minutes)…\n\n' "$PORT"
 
 # The configuration holds keys: it goes to wrangler in a dotenv file in a private temporary
 # directory (0700, file 0600), never on a command line (`ps` shows command lines to everyone).
@@ -67,6 +74,18 @@ unset MEDIAHOOK_CONFIG
 # too, not only Ctrl-C (which reaches the whole process group anyway).
 wrangler dev --ip 127.0.0.1 --port "$PORT" --env-file "$secrets/mediahook.env" "$@" &
 wrangler_pid=$!
+# Waits (at most 30 min) for the worker to answer, then prints the instructions.
+(
+  for _ in $(seq 1800); do
+    kill -0 "$wrangler_pid" 2>/dev/null || exit 0
+    if node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))' \
+      "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+      instructions
+      exit 0
+    fi
+    sleep 1
+  done
+) &
 trap 'kill -TERM "$wrangler_pid" 2>/dev/null; wait "$wrangler_pid" 2>/dev/null; exit 143' TERM HUP
 trap 'kill -INT "$wrangler_pid" 2>/dev/null; wait "$wrangler_pid" 2>/dev/null; exit 130' INT
 wait "$wrangler_pid"

@@ -9,6 +9,7 @@
 //   node worker/demo/demo.mjs curl    <vendor> [--type <vendor type>] [--port 8787]   prints a curl command
 //   node worker/demo/demo.mjs sign    <vendor> [--type <vendor type>]      prints {source, type, body, headers} as JSON
 //   node worker/demo/demo.mjs vendors                                      lists vendors and sample types
+//                                                                          (a second sample of a type: Type#2)
 //
 // <vendor> is a vendor id (tencent_vod, baidu_vod, volcengine_live, byteplus_live, tencent_live,
 // aliyun_vod: one demo source each, named like it) or its cloud's name alone (tencent, baidu, …:
@@ -77,15 +78,30 @@ function sourceOf(vendor) {
 }
 
 /**
- * A fresh sample callback of the vendor (one of its registry samples: `type` picks it by vendor
- * type, else the first), signed for its demo source as the vendor signs it. The source's
+ * The names `--type` takes for a vendor's samples, in registry order: the vendor type, and for
+ * a type with several samples (formats, e.g. Tencent VOD v3.0 and v2.0 NewFileUpload) `#2`, `#3`…
+ * after the repeats.
+ */
+function sampleNames(samples) {
+  const seen = new Map();
+  return samples.map((s) => {
+    const n = (seen.get(s.vendorType) ?? 0) + 1;
+    seen.set(s.vendorType, n);
+    return n === 1 ? s.vendorType : `${s.vendorType}#${n}`;
+  });
+}
+
+/**
+ * A fresh sample callback of the vendor (one of its registry samples: `type` picks it by its
+ * name in `sampleNames`, else the first), signed for its demo source as the vendor signs it. The source's
  * per-source options (callback_url, sign_order, timestamp, …) are passed as the registry names them.
  */
 export function signedSample(vendor, type) {
   const info = pkg().vendorInfo().find((v) => v.id === vendor);
-  const sample = type ? info.samples.find((s) => s.vendorType === type) : info.samples[0];
+  const names = sampleNames(info.samples);
+  const sample = type ? info.samples[names.indexOf(type)] : info.samples[0];
   if (!sample) {
-    console.error(`demo: ${vendor} has no sample of type ${JSON.stringify(type)}: ${info.samples.map((s) => s.vendorType).join(', ')}`);
+    console.error(`demo: ${vendor} has no sample of type ${JSON.stringify(type)}: ${names.join(', ')}`);
     process.exit(2);
   }
   const source = sourceOf(vendor);
@@ -155,7 +171,7 @@ else if (cmd === 'send' && what === 'all') {
 else if (cmd === 'curl') curl(vendorNamed(what), type);
 else if (cmd === 'sign') console.log(JSON.stringify(signedSample(vendorNamed(what), type)));
 else if (cmd === 'vendors') {
-  for (const v of pkg().vendorInfo()) console.log(`${v.id.padEnd(16)} ${v.name}: ${v.samples.map((s) => s.vendorType).join(', ')}`);
+  for (const v of pkg().vendorInfo()) console.log(`${v.id.padEnd(16)} ${v.name}: ${sampleNames(v.samples).join(', ')}`);
 } else if (cmd) {
   console.error('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]|sign <vendor> [--type T]');
   process.exit(2);
