@@ -339,11 +339,30 @@ mod tests {
             Some(SecretError::NoSecrets)
         );
         assert_eq!(decode_secret(&encode_secret(b"k")).unwrap(), b"k");
-        assert_eq!(decode_signing_secret(&encode_secret(&[7; 23])), Err(SecretError::KeyLength(23)));
-        assert_eq!(decode_signing_secret(&encode_secret(&[7; 24])).unwrap().len(), 24);
-        assert_eq!(decode_signing_secret(&encode_secret(&[7; 64])).unwrap().len(), 64);
-        assert_eq!(decode_signing_secret(&encode_secret(&[7; 65])), Err(SecretError::KeyLength(65)));
-        assert_eq!(decode_signing_secret("whsec_!"), Err(SecretError::NotBase64));
+        assert_eq!(
+            decode_signing_secret(&encode_secret(&[7; 23])),
+            Err(SecretError::KeyLength(23))
+        );
+        assert_eq!(
+            decode_signing_secret(&encode_secret(&[7; 24]))
+                .unwrap()
+                .len(),
+            24
+        );
+        assert_eq!(
+            decode_signing_secret(&encode_secret(&[7; 64]))
+                .unwrap()
+                .len(),
+            64
+        );
+        assert_eq!(
+            decode_signing_secret(&encode_secret(&[7; 65])),
+            Err(SecretError::KeyLength(65))
+        );
+        assert_eq!(
+            decode_signing_secret("whsec_!"),
+            Err(SecretError::NotBase64)
+        );
         assert!(!alloc::format!("{:?}", Webhook::new(&[SECRET]).unwrap()).contains("MfKQ"));
     }
 }
