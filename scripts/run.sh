@@ -74,15 +74,26 @@ unset MEDIAHOOK_CONFIG
 # too, not only Ctrl-C (which reaches the whole process group anyway).
 wrangler dev --ip 127.0.0.1 --port "$PORT" --env-file "$secrets/mediahook.env" "$@" &
 wrangler_pid=$!
-# Waits (at most 30 min) for the worker to answer, then prints the instructions.
+# Waits (at most 30 min) for the worker to answer, then prints the instructions; if it answers
+# that the configuration is invalid, prints the problems instead (once) and stops asking.
 (
   for _ in $(seq 1800); do
     kill -0 "$wrangler_pid" 2>/dev/null || exit 0
-    if node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))' \
-      "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
-      instructions
-      exit 0
-    fi
+    rc=0
+    node -e '
+      fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then(async (r) => {
+        if (r.status < 500) process.exit(0);
+        const j = await r.json().catch(() => null);
+        if (j?.error?.code !== "config_invalid") process.exit(1);
+        console.error(`\nmediahook worker on ${process.argv[2]}: the configuration is invalid (every request is answered 503 until it is fixed):`);
+        for (const p of j.error.problems ?? []) console.error(`  - ${p}`);
+        console.error("Fix MEDIAHOOK_CONFIG and start scripts/run.sh again (docs/worker.md, \"Configuration\").\n");
+        process.exit(3);
+      }, () => process.exit(1))' "http://127.0.0.1:$PORT/healthz" "http://127.0.0.1:$PORT" 2>&1 || rc=$?
+    case $rc in
+      0) instructions; exit 0 ;;
+      3) exit 0 ;;
+    esac
     sleep 1
   done
 ) &
