@@ -107,7 +107,7 @@ export function signedSample(vendor, type) {
   const source = sourceOf(vendor);
   const req = { body: freshSample(sample.body), key: source.key };
   for (const o of info.options) if (source[o.name] !== undefined) req[o.option] = source[o.name];
-  return { source: source.name, type: sample.vendorType, ...pkg().signCallback(vendor, req) };
+  return { source: source.name, type: sample.vendorType, sample: names[info.samples.indexOf(sample)], ...pkg().signCallback(vendor, req) };
 }
 
 function runOrigin() {
@@ -148,7 +148,7 @@ async function send(vendor, type) {
     process.exitCode = 1;
     return;
   }
-  console.log(`${vendor} ${s.type}: POST ${url} -> ${r.status} ${await r.text()}`);
+  console.log(`${vendor} ${s.sample}: POST ${url} -> ${r.status} ${await r.text()}`);
   if (r.status !== 200) process.exitCode = 1;
 }
 
@@ -172,7 +172,9 @@ else if (cmd === 'curl') curl(vendorNamed(what), type);
 else if (cmd === 'sign') console.log(JSON.stringify(signedSample(vendorNamed(what), type)));
 else if (cmd === 'vendors') {
   for (const v of pkg().vendorInfo()) console.log(`${v.id.padEnd(16)} ${v.name}: ${sampleNames(v.samples).join(', ')}`);
-} else if (cmd) {
-  console.error('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]|sign <vendor> [--type T]');
-  process.exit(2);
+} else {
+  // No command, --help or an unknown one: the usage (exit 0 only when asked for).
+  const asked = cmd === 'help' || process.argv.includes('--help') || process.argv.includes('-h');
+  (asked ? console.log : console.error)('usage: demo.mjs config|origin|vendors|send <vendor>|all [--type T]|curl <vendor> [--type T]|sign <vendor> [--type T] [--port P] [--origin-port P]');
+  process.exit(asked ? 0 : 2);
 }
