@@ -83,6 +83,13 @@ describe('mediahook CLI: help, JSON and usage errors', () => {
     });
   }
 
+  it('a short signing secret from MEDIAHOOK_SECRET is named as such (exit 2, not echoed)', async () => {
+    const r = await cli(['listen', '--base', 'http://127.0.0.1:1', '--source', 's', '--token', 't', '--forward-to', 'http://127.0.0.1:2/'], { env: { MEDIAHOOK_SECRET: 'whsec_a2V5' } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^mediahook: MEDIAHOOK_SECRET: decodes to 3 bytes; a signing secret must be 24 to 64/);
+    assert.doesNotMatch(r.stderr + r.stdout, /a2V5/);
+  });
+
   it('a usage error with --json also prints one JSON object on stdout', async () => {
     const r = await cli(['trigger', 'nosuch', '--url', 'http://127.0.0.1:1/', '--json']);
     assert.equal(r.code, 2);

@@ -293,19 +293,21 @@ async function listen(args) {
   const forwardTo = httpUrl(need(values, 'forward-to'), 'forward-to');
   const timeoutMs = intOption(values['timeout-ms'], 'timeout-ms', 1, 600_000, 30_000);
   let secret = values.secret ?? process.env.MEDIAHOOK_SECRET;
+  // Where a bad secret came from, for the error message.
+  const secretFrom = values.secret !== undefined ? '--secret' : 'MEDIAHOOK_SECRET';
   const generated = secret === undefined || secret === '';
   if (generated) secret = `whsec_${randomBytes(24).toString('base64')}`;
   let wh;
   try {
     wh = new StandardWebhook(secret);
   } catch (e) {
-    throw new UsageError(`--secret: ${e.message}`);
+    throw new UsageError(`${secretFrom}: ${e.message}`);
   }
   // A key we sign with: 24 to 64 bytes (Standard Webhooks, "Signature scheme"), as the
   // worker's destination secrets.
   const keyBytes = Buffer.from(secret.replace(/^whsec_/, '').trim(), 'base64').length;
   if (keyBytes < 24 || keyBytes > 64) {
-    throw new UsageError(`--secret: decodes to ${keyBytes} bytes; a signing secret must be 24 to 64 random bytes (Standard Webhooks), e.g. whsec_ + base64 of 32 random bytes`);
+    throw new UsageError(`${secretFrom}: decodes to ${keyBytes} bytes; a signing secret must be 24 to 64 random bytes (Standard Webhooks), e.g. whsec_ + base64 of 32 random bytes`);
   }
 
   // Ctrl-C / SIGTERM: abort the pull or delivery in flight and stop. The handler stays
