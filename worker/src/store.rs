@@ -325,7 +325,17 @@ impl EventStore {
     /// In a test `steps` window the alarm would only re-arm, so it need not fire before the
     /// window ends or [`FAULT_POLL_MS`] (asking for it at once on every ingest would run it
     /// on every ingest).
+    ///
+    /// While an alarm run is in progress it sets nothing: the running alarm stays armed until
+    /// its handler ends (a crash during the run fires it again after the restart), and at its
+    /// end `rearm` sets the next alarm from the table and the purge schedule, which hold
+    /// everything a caller could ask for. Setting it here would replace the armed alarm: a
+    /// later time (the next purge, asked for by an event without destinations) would then be
+    /// all that fires after a crash, leaving the run's due steps waiting until it.
     async fn schedule(&self, at: i64) -> Result<()> {
+        if self.running.get() {
+            return Ok(());
+        }
         let now = now_ms();
         let at = if faults::failing(Part::Steps, now) {
             at.max(faults::until(Part::Steps).min(now + FAULT_POLL_MS))
@@ -473,14 +483,9 @@ impl EventStore {
             Next::Nothing => Ok(()),
             Next::Purge => self.schedule(now_ms() + PURGE_EVERY_MS).await,
             Next::Deliver => {
+                // A running alarm takes the step (named in `fresh`), or else reads it from
+                // the table when it re-arms; `schedule` then sets nothing.
                 self.work.notify_all();
-                if self.running.get() {
-                    // The running alarm takes the step (named in `fresh`), or else reads it
-                    // from the table when it re-arms. Until that alarm ends it stays armed:
-                    // a crash during the run fires it again after the restart (at-least-once
-                    // alarms), so no new alarm is set (locally each `setAlarm` is a write).
-                    return Ok(());
-                }
                 self.schedule(now_ms()).await
             }
         }
@@ -544,15 +549,11 @@ impl EventStore {
     }
 
     /// Steps became due other than by an ingest (a wake, a replay): a running alarm is told
-    /// to query the table; with none running the alarm is set for now. A running alarm stays
-    /// armed until its handler ends (and `rearm` reads the table), so setting it again would
-    /// only fire a second run at once.
+    /// to query the table (and `schedule` sets nothing); with none running the alarm is set
+    /// for now.
     async fn steps_due(&self) -> Result<()> {
         self.rescan.set(true);
         self.work.notify_all();
-        if self.running.get() {
-            return Ok(());
-        }
         self.schedule(now_ms()).await
     }
 

@@ -117,6 +117,7 @@ function makeConfig(origin, extra = {}) {
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       { name: 'bulkpull', vendor: 'tencent_vod', key: TKEY, pull: { token: PULL_TOKEN } },
+      { name: 'typed', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/typed'), secret: SECRET, types: ['media.upload.*'] }] },
       {
         name: 'mixed', vendor: 'tencent_vod', key: TKEY,
         destinations: [{ url: origin.url('/quick'), secret: SECRET }, { url: origin.url('/stuck'), secret: SECRET }],
@@ -296,6 +297,53 @@ describe('crash mid-round', () => {
     await waitFor(async () => (await eventState('push', second))?.status === 'delivered' && (await eventState('push', first))?.status === 'delivered',
       { what: 'both delivered after the restart', timeoutMs: 60_000, everyMs: 250 });
     assert.equal(sent(second).length, 1, 'the second callback was POSTed once');
+  });
+});
+
+describe('alarms during a run (one shard)', () => {
+  test('a replay, a callback and a callback without destinations, all while the alarm runs, then a crash: delivered within seconds of the restart', async () => {
+    // None of them sets the alarm while it runs: the running alarm stays armed, and a later
+    // alarm time (the next purge, which the event without destinations asks for) must not
+    // replace it, or after the crash nothing fires until that purge (an hour).
+    const tag = randomBytes(4).toString('hex');
+    const typed = async (event) => {
+      const r = await post(worker.base, 'typed', signTencent(event, TKEY));
+      assert.equal(r.status, 200, r.text);
+      return r.json.id;
+    };
+    const sent = (id) => origin.received('/typed').filter((r) => r.headers['webhook-id'] === id);
+    const earlier = await typed(tencentUpload(`typed-${tag}-d`));
+    await waitFor(async () => (await eventState('typed', earlier))?.status === 'delivered', { what: 'an earlier event delivered' });
+    await crash();
+    const one = structuredClone(config);
+    one.delivery.concurrency = 1;
+    one.delivery.timeout_ms = 10_000;
+    await start(one);
+    origin.setDecide((r) => (r.path === '/typed' ? { status: 200, hangMs: 4000 } : { status: 200 }));
+    const first = await typed(tencentUpload(`typed-${tag}-a`));
+    await waitFor(() => sent(first).length > 0, { what: 'the first POST in flight', timeoutMs: 20_000, everyMs: 10 });
+    const replay = await adminPost(`/v1/events/${encodeURIComponent(earlier)}/replay?source=typed`);
+    assert.equal(replay.status, 202, JSON.stringify(replay.json));
+    const second = await typed(tencentUpload(`typed-${tag}-b`));
+    const nowhere = await typed({ EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: [`typed-${tag}-c`] } });
+    await crash();
+    assert.equal(sent(first).filter((r) => r.answeredAt).length, 0, 'the first POST was still in flight at the crash');
+    assert.equal(sent(second).length, 0, 'the second callback was still to be sent at the crash');
+    origin.setDecide(() => ({ status: 200 }));
+    const restarted = Date.now();
+    await start();
+    // The second and the replayed one at once; the first when its lease ends (its POST was in
+    // flight at the crash: 4 × 10 s + 15 s after it started).
+    await waitFor(async () => {
+      const all = await Promise.all([second, earlier].map((id) => eventState('typed', id)));
+      return all.every((e) => e?.status === 'delivered');
+    }, { what: 'the second and the replayed event delivered after the restart (not at the next purge)', timeoutMs: 20_000, everyMs: 250 });
+    assert.ok(Date.now() - restarted < 20_000);
+    await waitFor(async () => (await eventState('typed', first))?.status === 'delivered', { what: 'the first delivered after its lease', timeoutMs: 90_000, everyMs: 500 });
+    assert.equal(sent(second).length, 1, 'the second callback was POSTed once');
+    assert.equal(sent(earlier).length, 2, 'the replayed event was POSTed again, once');
+    assert.equal((await eventState('typed', nowhere)).status, 'delivered', 'the event without destinations is stored, with nothing to do');
+    assert.equal(sent(nowhere).length, 0);
   });
 });
 
