@@ -13,7 +13,7 @@
 use serde_json::{json, Map, Value};
 use worker::{Env, Method, Request};
 
-use crate::http::{bearer_token, json_resp, text_resp, ApiError, ApiResult, Log};
+use crate::http::{bearer_token, json_resp, read_capped, text_resp, ApiError, ApiResult, Log};
 use crate::protocol::{
     self, ConfirmOutcome, ConfirmReq, ConfirmResp, PullReq, PullResp, StateReq, StatusReq,
     StatusResp,
@@ -215,7 +215,8 @@ async fn handle_op(
         log.outcome = "ok".into();
         return Ok(json_resp(200, &out)?);
     }
-    let bytes = req.bytes().await?;
+    // Read with the cap: nothing past 64 KiB is buffered (a chunked body is cut there).
+    let bytes = read_capped(&mut req, MAX_REQUEST_BYTES).await?;
     serve(env, source_name, op, &bytes, log).await
 }
 
