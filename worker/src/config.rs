@@ -1039,10 +1039,15 @@ fn parse_destination(
             None
         }
     };
-    let secrets: Vec<&str> = match o.get("secret") {
-        Some(Value::String(s)) => vec![s.as_str()],
+    // (index in the list, secret): a problem names the entry's own index.
+    let secrets: Vec<(usize, &str)> = match o.get("secret") {
+        Some(Value::String(s)) => vec![(0, s.as_str())],
         Some(Value::Array(list)) if !list.is_empty() => {
-            let all: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+            let all: Vec<(usize, &str)> = list
+                .iter()
+                .enumerate()
+                .filter_map(|(k, v)| Some((k, v.as_str()?)))
+                .collect();
             if all.len() != list.len() {
                 p.push(&format!("{at}.secret"), "every entry must be a string");
             }
@@ -1057,9 +1062,9 @@ fn parse_destination(
         }
     };
     let mut ok_secrets = Vec::new();
-    for (k, s) in secrets.iter().enumerate() {
+    for &(k, s) in &secrets {
         match decode_signing_secret(s) {
-            Ok(_) => ok_secrets.push(*s),
+            Ok(_) => ok_secrets.push(s),
             Err(e) => p.push(&format!("{at}.secret[{k}]"), format!("{e}")),
         }
     }
@@ -1154,6 +1159,18 @@ mod tests {
             "{weak}"
         );
         assert!(!weak.contains("a2V5"));
+        // In a list, the entry's own index (non-strings are counted, and reported apart).
+        let listed = parse(&format!(
+            r#"{{"sources":[{{"name":"a","vendor":"tencent_vod","key":"k",
+               "destinations":[{{"url":"https://x.example.com/","secret":["{SECRET}",5,"whsec_a2V5"]}}]}}]}}"#
+        ))
+        .unwrap_err()
+        .join("\n");
+        assert!(
+            listed.contains("sources[0].destinations[0].secret[2]: the secret decodes to 3 bytes"),
+            "{listed}"
+        );
+        assert!(listed.contains("sources[0].destinations[0].secret: every entry must be a string"));
         let dup = parse(r#"{"sources":[{"name":"a","vendor":"tencent_vod","key":"k"},{"name":"a","vendor":"tencent_vod","key":"k"}]}"#)
             .unwrap_err();
         assert!(dup.join("\n").contains("duplicate source name"));
