@@ -106,12 +106,13 @@ impl fmt::Debug for Webhook {
     }
 }
 
-/// Decodes one secret (`whsec_` prefix optional) into its key bytes.
+/// Decodes one secret (`whsec_` prefix optional) into its key bytes. Whitespace around the
+/// whole secret is ignored (a copy-paste habit); inside it (`whsec_ abc…`) it is not base64,
+/// as in the Standard Webhooks libraries.
 pub fn decode_secret(secret: &str) -> Result<Vec<u8>, SecretError> {
+    let secret = secret.trim();
     let b64 = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    let key = STANDARD
-        .decode(b64.trim())
-        .map_err(|_| SecretError::NotBase64)?;
+    let key = STANDARD.decode(b64).map_err(|_| SecretError::NotBase64)?;
     if key.is_empty() {
         return Err(SecretError::Empty);
     }
@@ -361,6 +362,16 @@ mod tests {
         );
         assert_eq!(
             decode_signing_secret("whsec_!"),
+            Err(SecretError::NotBase64)
+        );
+        // Whitespace around the whole secret is ignored; after the prefix it is not base64.
+        let key = encode_secret(&[7; 32]);
+        assert_eq!(
+            decode_secret(&alloc::format!(" \t{key}\n")).unwrap(),
+            [7; 32]
+        );
+        assert_eq!(
+            decode_secret(&key.replacen("whsec_", "whsec_ ", 1)),
             Err(SecretError::NotBase64)
         );
         assert!(!alloc::format!("{:?}", Webhook::new(&[SECRET]).unwrap()).contains("MfKQ"));
