@@ -666,8 +666,10 @@ describe('soak', () => {
         await sleep(400);
         let done;
         restarting = new Promise((r) => { done = r; });
-        kills.push(Date.now());
+        const kill = { before: Date.now() };
+        kills.push(kill);
         await crash();
+        kill.after = Date.now();
         await start();
         restarting = null;
         done();
@@ -695,11 +697,21 @@ describe('soak', () => {
         // A second POST only where an attempt's outcome was unknown: a timeout (logged, or a
         // hang we caused), or a POST in flight when the worker was killed.
         const timedOut = hangs.has(`${p} ${id}`) || lines.some((l) => l.at === 'deliver' && l.event_id === id && /timeout/.test(l.error ?? ''));
-        // In flight: sent before a kill and not answered more than a second before it (the
-        // worker records an answer as soon as it is in).
-        const inFlightAtKill = origin.received(p).some((r) => r.headers['webhook-id'] === id
-          && kills.some((k) => r.at <= k && (r.answeredAt === undefined || r.answeredAt > k - 1000)));
-        assert.ok(timedOut || inFlightAtKill, `${id} arrived ${n} times at ${p} without an unknown outcome`);
+        // In flight at a kill: it reached the origin before the old process was gone (the
+        // origin stamps an arrival when this process's event loop reads it, so up to 500 ms
+        // after the kill returned, long before the new worker is up and past the step's
+        // lease), and was not answered more than a second before the kill (the worker
+        // records an answer as soon as it is in).
+        const mine = origin.received(p).filter((r) => r.headers['webhook-id'] === id);
+        const inFlightAtKill = mine.some((r) => kills.some((k) => r.at <= k.after + 500
+          && (r.answeredAt === undefined || r.answeredAt > k.before - 1000)));
+        // For the message: each arrival relative to the kills, and whether a worker logged
+        // the step as delivered (an answer recorded, then sent again, would be a bug).
+        const when = mine.map((r) => `at ${r.at} answered ${r.answeredAt ?? '-'} status ${r.status}`).join('; ');
+        const logged = lines.filter((l) => l.at === 'deliver' && l.outcome === 'delivered'
+          && (l.delivered ?? []).includes(id) && new URL(l.url).pathname === p).length;
+        const why = `${when}; kills ${JSON.stringify(kills)}; logged delivered ${logged} times`;
+        assert.ok(timedOut || inFlightAtKill, `${id} arrived ${n} times at ${p} without an unknown outcome: ${why}`);
       }
     }
   });
