@@ -138,6 +138,35 @@ describe('node:crypto in Node, wasm in the browser build: same results', () => {
     assert.deepEqual(diffs, []);
   });
 
+  it('Standard Webhooks secrets: every spelling the wasm accepts gives the same key in Node (whitespace around it, no prefix)', async () => {
+    const { wasm, node } = await apis();
+    const b64 = 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const key = Buffer.from(b64, 'base64');
+    const spellings = [
+      `whsec_${b64}`, ` whsec_${b64}`, `whsec_${b64} `, `  whsec_${b64}  `, `\twhsec_${b64}\r`, b64, ` ${b64} `,
+      `\u0085whsec_${b64}`, `\u00a0whsec_${b64}\u00a0`, `\u2003whsec_${b64}`, `\ufeffwhsec_${b64}`,
+      `whsec_ ${b64}`, `whsec_${b64}\u0085`, `whsec_${b64}=`, `whsec_${b64.replace(/\+/g, '-')}`, 'whsec_',
+    ];
+    const ts = 1614265330;
+    const diffs = [];
+    let accepted = 0;
+    for (const s of spellings) {
+      for (const secret of [s, [s, `whsec_${b64}`]]) {
+        const x = run(() => new wasm.StandardWebhook(secret).sign('msg_1', ts, '{}'));
+        const y = run(() => new node.StandardWebhook(secret).sign('msg_1', ts, '{}'));
+        if (x !== y) diffs.push(`${JSON.stringify(secret)}: wasm ${x}, node ${y}`);
+        if (x.startsWith('ok:')) {
+          accepted++;
+          // And it is the key's signature (known answer from node:crypto).
+          const first = crypto.createHmac('sha256', key).update(`msg_1.${ts}.{}`).digest('base64');
+          assert.ok(x.includes(`v1,${first}`), `${JSON.stringify(secret)} signs with another key: ${x}`);
+        }
+      }
+    }
+    assert.deepEqual(diffs, []);
+    assert.ok(accepted >= 14, `${accepted} spellings accepted`);
+  });
+
   it('signed byte bodies parse alike: BOM, two BOMs, invalid UTF-8, overlong, lone surrogate, not JSON', async () => {
     const { wasm, node } = await apis();
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

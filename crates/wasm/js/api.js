@@ -418,11 +418,18 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
         rethrow(e);
       }
       rawWebhook.set(this, inner);
-      if (nodeCrypto !== undefined) {
-        // The wasm constructor accepted every secret (strict base64), so Node's decoder
-        // yields the same key bytes.
+      // The wasm constructor accepted every secret: trimmed, its `whsec_` prefix taken off,
+      // strict base64. For printable ASCII the same steps here (trim, then the prefix) give the
+      // same text, which Node's decoder turns into the same key bytes; any other spelling
+      // (a tab, U+0085 or U+00A0 around it, which the two trims treat differently) keeps
+      // the wasm.
+      if (nodeCrypto !== undefined && list.every((s) => PLAIN.test(s))) {
+        const text = (s) => {
+          const t = s.trim();
+          return t.startsWith('whsec_') ? t.slice(6) : t;
+        };
         fastWebhook.set(this, {
-          keys: list.map((s) => NodeBuffer.from((s.startsWith('whsec_') ? s.slice(6) : s).trim(), 'base64')),
+          keys: list.map((s) => NodeBuffer.from(text(s), 'base64')),
           tolerance: Math.max(0, Math.trunc(tolerance)),
         });
       }
