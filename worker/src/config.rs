@@ -1039,14 +1039,15 @@ fn parse_destination(
             None
         }
     };
-    // (index in the list, secret): a problem names the entry's own index.
-    let secrets: Vec<(usize, &str)> = match o.get("secret") {
-        Some(Value::String(s)) => vec![(0, s.as_str())],
+    // (where a problem with it is reported, secret): `secret` for a single string, the
+    // entry's own index in a list.
+    let secrets: Vec<(String, &str)> = match o.get("secret") {
+        Some(Value::String(s)) => vec![(format!("{at}.secret"), s.as_str())],
         Some(Value::Array(list)) if !list.is_empty() => {
-            let all: Vec<(usize, &str)> = list
+            let all: Vec<(String, &str)> = list
                 .iter()
                 .enumerate()
-                .filter_map(|(k, v)| Some((k, v.as_str()?)))
+                .filter_map(|(k, v)| Some((format!("{at}.secret[{k}]"), v.as_str()?)))
                 .collect();
             if all.len() != list.len() {
                 p.push(&format!("{at}.secret"), "every entry must be a string");
@@ -1062,10 +1063,10 @@ fn parse_destination(
         }
     };
     let mut ok_secrets = Vec::new();
-    for &(k, s) in &secrets {
+    for (path, s) in &secrets {
         match decode_signing_secret(s) {
-            Ok(_) => ok_secrets.push(s),
-            Err(e) => p.push(&format!("{at}.secret[{k}]"), format!("{e}")),
+            Ok(_) => ok_secrets.push(*s),
+            Err(e) => p.push(path, format!("{e}")),
         }
     }
     let webhook = if ok_secrets.len() == secrets.len() && !secrets.is_empty() {
@@ -1134,7 +1135,7 @@ mod tests {
             "sources[1].callback_url: required",
             "sources[1].sign_order: only used by volcengine_live",
             "sources[1].destinations[0].url",
-            "sources[1].destinations[0].secret[0]",
+            "sources[1].destinations[0].secret: ",
             "sources[1].destinations[0].types[0]",
             "sources[1].destinations[1].nope: unknown field",
             "sources[1].destinations[1].url: required",
@@ -1155,7 +1156,7 @@ mod tests {
         .unwrap_err()
         .join("\n");
         assert!(
-            weak.contains("sources[0].destinations[0].secret[0]: the secret decodes to 3 bytes"),
+            weak.contains("sources[0].destinations[0].secret: the secret decodes to 3 bytes"),
             "{weak}"
         );
         assert!(!weak.contains("a2V5"));

@@ -37,10 +37,10 @@ test('an invalid configuration answers 503 config_invalid listing every problem'
     'sources[1].name: duplicate',
     'sources[1].callback_url: required',
     'sources[1].destinations[0].url', // loopback refused without allow_loopback
-    'sources[1].destinations[0].secret[0]',
+    'sources[1].destinations[0].secret: ',
     'sources[2].now_override_ms',
     'sources[2].destinations[0].types[0]',
-    'sources[2].destinations[0].secret[0]: the secret decodes to 3 bytes', // whsec_AAAA: too short to sign with
+    'sources[2].destinations[0].secret: the secret decodes to 3 bytes', // whsec_AAAA: too short to sign with
     'admin_token',
     'surprise: unknown field',
   ]) {
