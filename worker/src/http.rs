@@ -117,6 +117,18 @@ impl ApiError {
             format!("the body is larger than {limit} bytes"),
         )
     }
+    /// 400 `body_incomplete`: the request body could not be read to its end (the client
+    /// closed the connection, or sent fewer bytes than it declared, or broken chunking).
+    /// `detail` (the runtime's words) goes to the log.
+    pub fn body_incomplete(detail: impl Into<String>) -> ApiError {
+        let mut e = ApiError::new(
+            400,
+            "body_incomplete",
+            "the request body ended before it was complete",
+        );
+        e.detail = Some(detail.into());
+        e
+    }
     /// 503 `unavailable`: retryable trouble (store, queue, runtime); `detail` goes to the log.
     pub fn unavailable(detail: impl Into<String>) -> ApiError {
         let mut e = ApiError::new(
@@ -267,7 +279,7 @@ pub async fn read_capped(req: &mut Request, cap: usize) -> std::result::Result<V
     };
     let mut out = Vec::with_capacity(declared.map_or(4096, |n| n as usize));
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
+        let chunk = chunk.map_err(|e| ApiError::body_incomplete(e.to_string()))?;
         if out.len() + chunk.len() > cap {
             // Keep nothing more, but let the client finish sending (bounded) so that it reads
             // the 413 instead of a reset connection.
@@ -297,7 +309,7 @@ async fn read_whole(req: &Request) -> std::result::Result<Vec<u8>, ApiError> {
     }
     let buf = JsFuture::from(inner.array_buffer().map_err(worker::Error::from)?)
         .await
-        .map_err(worker::Error::from)?;
+        .map_err(|e| ApiError::body_incomplete(worker::Error::from(e).to_string()))?;
     Ok(worker::js_sys::Uint8Array::new(&buf).to_vec())
 }
 

@@ -1,5 +1,6 @@
 // End-to-end tests of the edge worker on workerd, with a real origin on 127.0.0.1.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
@@ -224,6 +225,31 @@ describe('error statuses', () => {
     });
     assert.equal(r2.status, 413);
     assert.equal((await r2.json()).error.code, 'payload_too_large');
+  });
+
+  test('400 body_incomplete when the client goes away mid-body (chunked, and short of its Content-Length)', async () => {
+    const { port } = new URL(worker.base);
+    const cut = (head) => new Promise((resolve) => {
+      const s = net.connect(Number(port), '127.0.0.1', () => {
+        s.write(head);
+        // Give the worker time to start reading, then vanish.
+        setTimeout(() => { s.destroy(); resolve(); }, 300);
+      });
+      s.on('error', () => {});
+    });
+    const from = worker.logLines().length;
+    const start = 'POST /v1/hooks/tencent HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
+    await cut(`${start}Transfer-Encoding: chunked\r\n\r\n10\r\n{"EventType":"Ne\r\n`);
+    await cut(`${start}Content-Length: 1000\r\n\r\n{"EventType":"NewFileUpload"`);
+    const mine = () => worker.logLines().slice(from).filter((l) => l.at === 'ingest' && l.source === 'tencent');
+    await waitFor(() => mine().length >= 2, { what: 'log lines of the two cut requests', timeoutMs: 15_000 });
+    for (const l of mine()) {
+      assert.equal(l.status, 400, JSON.stringify(l));
+      // The code, then the runtime's words.
+      assert.match(l.outcome, /^body_incomplete\b/, JSON.stringify(l));
+    }
+    // The worker carries on.
+    assert.equal((await fetch(`${worker.base}/healthz`)).status, 200);
   });
 
   test('any Content-Type, or none, is accepted: the body is judged (SPEC 1.5)', async () => {
