@@ -150,6 +150,19 @@ async function crash() {
   rmSync(worker.dir, { recursive: true, force: true });
 }
 
+/**
+ * Crashes the worker and starts it on the same state with one POST at a time per destination
+ * (`delivery.concurrency` 1) and, if given, another POST timeout (ms): a run whose steps go
+ * one by one, so a test can crash it at a chosen step.
+ */
+async function restartWithOneLane({ timeoutMs } = {}) {
+  await crash();
+  const one = structuredClone(config);
+  one.delivery.concurrency = 1;
+  if (timeoutMs !== undefined) one.delivery.timeout_ms = timeoutMs;
+  await start(one);
+}
+
 const adminGet = async (p) => {
   const r = await fetch(`${worker.base}${p}`, { headers: { authorization: `Bearer ${ADMIN}` } });
   return { status: r.status, json: await r.json().catch(() => null) };
@@ -249,10 +262,7 @@ describe('crash and restart', () => {
 describe('crash mid-round', () => {
   test('a crash while a lane round is in flight: answers already in are recorded, only the POST in flight may be sent again', async () => {
     // concurrency 1: one round leases 4 steps and POSTs them one after the other.
-    await crash();
-    const one = structuredClone(config);
-    one.delivery.concurrency = 1;
-    await start(one);
+    await restartWithOneLane();
     origin.setDecide((r) => (r.path === '/push' ? { status: 200, hangMs: 1000 } : { status: 200 }));
     await testPost('/v1/test/faults', { steps_ms: 60_000 }); // stored first: one round
     const tag = randomBytes(4).toString('hex');
@@ -278,11 +288,7 @@ describe('crash mid-round', () => {
   test('a callback stored while its shard\'s alarm runs (no alarm of its own is set) is delivered after a crash', async () => {
     // The shard's alarm is running (a POST hangs 3 s; concurrency 1) when the second callback
     // is stored: the step rides on the running alarm, which stays armed until it ends.
-    await crash();
-    const one = structuredClone(config);
-    one.delivery.concurrency = 1;
-    one.delivery.timeout_ms = 10_000;
-    await start(one);
+    await restartWithOneLane({ timeoutMs: 10_000 });
     origin.setDecide((r) => (r.path === '/push' ? { status: 200, hangMs: 3000 } : { status: 200 }));
     const tag = randomBytes(4).toString('hex');
     const first = await ingest('push', `running-${tag}-a`);
@@ -314,11 +320,7 @@ describe('alarms during a run (one shard)', () => {
     const sent = (id) => origin.received('/typed').filter((r) => r.headers['webhook-id'] === id);
     const earlier = await typed(tencentUpload(`typed-${tag}-d`));
     await waitFor(async () => (await eventState('typed', earlier))?.status === 'delivered', { what: 'an earlier event delivered' });
-    await crash();
-    const one = structuredClone(config);
-    one.delivery.concurrency = 1;
-    one.delivery.timeout_ms = 10_000;
-    await start(one);
+    await restartWithOneLane({ timeoutMs: 10_000 });
     origin.setDecide((r) => (r.path === '/typed' ? { status: 200, hangMs: 4000 } : { status: 200 }));
     const first = await typed(tencentUpload(`typed-${tag}-a`));
     await waitFor(() => sent(first).length > 0, { what: 'the first POST in flight', timeoutMs: 20_000, everyMs: 10 });
