@@ -3,7 +3,7 @@
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh core wasm  # only some parts: core, fuzz, wasm, worker, console
 # Installs what it needs (scripts/tools.sh; cached outside the checkout by version).
-# FUZZ_SECONDS (default 30) bounds each fuzz target's run.
+# FUZZ_SECONDS (default 30) bounds each fuzz target's run; FUZZ_JOBS (default 2) run at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -53,17 +53,30 @@ part_core() {
 
 part_fuzz() {
   . scripts/tools.sh fuzz
-  local secs=${FUZZ_SECONDS:-30} t
-  step "core: cargo fuzz, ${secs}s per target"
+  local secs=${FUZZ_SECONDS:-30} jobs=${FUZZ_JOBS:-2}
+  step "core: cargo fuzz, ${secs}s per target, ${jobs} at a time"
   (
     cd crates/core
-    log=$(mktemp)
-    for t in $(cargo +nightly fuzz list); do
-      if ! cargo +nightly fuzz run "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
-        tail -n 60 "$log"; echo "fuzz target $t FAILED (artifact under crates/core/fuzz/artifacts/$t)" >&2; exit 1
+    logs=$(mktemp -d)
+    trap 'rm -rf "$logs"' EXIT
+    # Every target built once, then run side by side (each fuzzer uses one core).
+    cargo +nightly fuzz build >"$logs/build.log" 2>&1 || { tail -n 60 "$logs/build.log"; exit 1; }
+    targets=$(cargo +nightly fuzz list)
+    # shellcheck disable=SC2016
+    printf '%s\n' $targets | xargs -P "$jobs" -I{} sh -c \
+      'cargo +nightly fuzz run "$1" -- -max_total_time="$2" >"$3/$1.log" 2>&1 || touch "$3/$1.failed"' \
+      _ {} "$secs" "$logs"
+    failed=0
+    for t in $targets; do
+      if [ -e "$logs/$t.failed" ]; then
+        tail -n 60 "$logs/$t.log"
+        echo "fuzz target $t FAILED (artifact under crates/core/fuzz/artifacts/$t)" >&2
+        failed=1
+      else
+        echo "fuzz $t: $(grep -m1 '^Done' "$logs/$t.log")"
       fi
-      echo "fuzz $t: $(grep -m1 '^Done' "$log")"
     done
+    exit "$failed"
   )
 }
 
