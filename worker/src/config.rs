@@ -596,10 +596,13 @@ fn parse_source(
         }
     };
     let allow_ips = parse_allow_ips(p, at, o.get("allow_ips"));
-    // A source without a key accepts unsigned callbacks: only behind a path_secret (§8).
+    // A source without a key accepts unsigned callbacks: only behind a path_secret (§8), i.e.
+    // a string there (an invalid one is reported at path_secret); `"path_secret": null` is
+    // no path secret, so the key stays required.
+    let has_path_secret = matches!(o.get("path_secret"), Some(Value::String(_)));
     let (key, keyless) = match o.get("key") {
         Some(Value::String(k)) if !k.is_empty() => (Some(k.as_str()), false),
-        None | Some(Value::Null) if o.contains_key("path_secret") => (Some(""), true),
+        None | Some(Value::Null) if has_path_secret => (Some(""), true),
         None | Some(Value::Null) => {
             p.push(
                 &format!("{at}.key"),
@@ -1310,7 +1313,9 @@ mod tests {
               {"name":"e","vendor":"tencent_vod","key":"k","path_secret":5},
               {"name":"f","vendor":"tencent_vod","key":"k","allow_ips":["10.0.0.1/8","nope","::/129",7]},
               {"name":"g","vendor":"tencent_vod","key":"k","allow_ips":[]},
-              {"name":"h","vendor":"tencent_vod","key":"k","allow_ips":"10.0.0.0/8"}]}"#,
+              {"name":"h","vendor":"tencent_vod","key":"k","allow_ips":"10.0.0.0/8"},
+              {"name":"i","vendor":"tencent_vod","path_secret":null},
+              {"name":"j","vendor":"baidu_vod","key":null,"path_secret":7}]}"#,
         )
         .unwrap_err()
         .join("\n");
@@ -1325,6 +1330,10 @@ mod tests {
             "sources[5].allow_ips[3]: must be a string",
             "sources[6].allow_ips: must be a non-empty array",
             "sources[7].allow_ips: must be a non-empty array",
+            // A null or non-string path_secret does not make a source keyless.
+            "sources[8].key: required: the vendor signing key",
+            "sources[9].key: required: the vendor signing key",
+            "sources[9].path_secret: must be a string",
         ] {
             assert!(errs.contains(needle), "missing {needle:?} in:\n{errs}");
         }
