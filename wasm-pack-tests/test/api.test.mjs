@@ -96,6 +96,22 @@ describe('MediahookError', () => {
     assert.throws(() => m.validateConfig('nope', {}), TypeError);
   });
 
+  it('verifyCallback: no callbackUrl for a vendor that signs it (baidu_vod, aliyun_vod) is a TypeError naming both, whatever the request', () => {
+    const m = requireMediahook();
+    const url = 'https://hooks.example.com/v1/hooks/x';
+    for (const vendor of ['baidu_vod', 'aliyun_vod']) {
+      const signed = m.signCallback(vendor, { body: { eventType: 'MEDIA_UPLOAD_COMPLETE', EventType: 'FileUploadComplete' }, key: 'k', now: NOW, callbackUrl: url });
+      for (const req of [{ headers: signed.headers }, { headers: signed.headers, callbackUrl: '' }, { headers: {} }]) {
+        assert.throws(() => m.verifyCallback(vendor, { body: signed.body, key: 'k', now: NOW, ...req }),
+          (e) => e instanceof TypeError && e.message.startsWith(`callbackUrl is required for ${vendor}`), `${vendor} ${JSON.stringify(req)}`);
+      }
+      assert.equal(m.verifyCallback(vendor, { body: signed.body, headers: signed.headers, key: 'k', now: NOW, callbackUrl: url }).vendor, vendor);
+    }
+    // The other vendors do not sign a URL: none needed.
+    const t = m.signCallback('tencent_vod', { body: { EventType: 'NewFileUpload' }, key: 'k', now: NOW });
+    assert.equal(m.verifyCallback('tencent_vod', { body: t.body, key: 'k', now: NOW }).vendor, 'tencent_vod');
+  });
+
   it('validateConfig: a config nested too deeply (for serde_json, or for JSON.stringify itself) is a TypeError saying so', () => {
     const m = requireMediahook();
     const deep = (n) => JSON.parse('['.repeat(n) + ']'.repeat(n));

@@ -140,10 +140,11 @@ describe('mediahook verify', () => {
     assert.equal(j.ok, false);
     assert.equal(j.error.kind, 'mismatch');
     assert.match(j.error.reason, /^signed with another key or another callback URL/);
-    // Without --callback-url the reason says the vendor signs one.
+    // Without --callback-url: a usage error (exit 2) saying the vendor signs one.
     const none = await cli(args, { input: c.body, env });
-    assert.equal(none.code, 1);
-    assert.match(none.stdout, /^mismatch: Baidu AI Cloud VOD signs the callback URL configured at the vendor: pass it with --callback-url/);
+    assert.equal(none.code, 2);
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /--callback-url is required for baidu_vod: Baidu AI Cloud VOD signs the callback URL configured at the vendor/);
   });
 
   it('missing: "no signature: is signing enabled at the vendor?"; a Tencent v2.0 callback is named as such', async () => {

@@ -32,7 +32,20 @@ async function importFromConsumer(spec) {
 }
 
 function opts(vendor, seen, extra = {}) {
-  return { vendor, key: KEYS[vendor], callbackUrl: BAIDU_URL, onEvent: (e) => { seen.push(e); }, ...extra };
+  const url = vendor === 'baidu_vod' ? { callbackUrl: BAIDU_URL } : {};
+  return { vendor, key: KEYS[vendor], ...url, onEvent: (e) => { seen.push(e); }, ...extra };
+}
+
+/** Runs `fn` with console.error captured; returns [what fn returned, the calls' arguments]. */
+async function capturingConsoleError(fn) {
+  const calls = [];
+  const original = console.error;
+  console.error = (...args) => { calls.push(args); };
+  try {
+    return [await fn(), calls];
+  } finally {
+    console.error = original;
+  }
 }
 
 async function listenOn(server) {
@@ -124,6 +137,53 @@ describe('mediahook/handler with Node\'s Request and Response', () => {
     assert.equal(typeof req('mediahook/node').createHandler, 'function');
   });
 });
+
+// What a new user gets wrong first: checked when the handler is created, in both entry points.
+for (const entry of ['mediahook/handler', 'mediahook/node']) {
+  describe(`${entry}: options checked at creation`, () => {
+    let createHandler;
+    before(async () => ({ createHandler } = await importFromConsumer(entry)));
+    const onEvent = () => {};
+
+    it('no callbackUrl for a vendor that signs it (baidu_vod, aliyun_vod) → TypeError naming both', () => {
+      for (const vendor of ['baidu_vod', 'aliyun_vod']) {
+        for (const callbackUrl of [undefined, '']) {
+          assert.throws(() => createHandler({ vendor, key: 'k', callbackUrl, onEvent }),
+            (e) => e instanceof TypeError && e.message.includes('callbackUrl') && e.message.includes(vendor), `${vendor} ${JSON.stringify(callbackUrl)}`);
+        }
+        assert.equal(typeof createHandler({ vendor, key: 'k', callbackUrl: 'https://h.example.com/cb', onEvent }), 'function');
+      }
+    });
+
+    it('an unknown option name → TypeError listing the known ones', () => {
+      assert.throws(() => createHandler({ vendor: 'baidu_vod', key: 'k', callbackURL: 'https://h.example.com/cb', callbackUrl: 'https://h.example.com/cb', onEvent }),
+        (e) => e instanceof TypeError && /unknown option "callbackURL"/.test(e.message) && /did you mean "callbackUrl"/.test(e.message)
+          && ['vendor', 'key', 'onEvent', 'onError', 'callbackUrl', 'windowSeconds', 'signOrder', 'timestamp', 'maxBodyBytes', 'source'].every((n) => e.message.includes(n)), 'callbackURL');
+      assert.throws(() => createHandler({ vendor: 'tencent_vod', key: 'k', onEvent, onevent: onEvent }), TypeError);
+      assert.throws(() => createHandler({ vendor: 'tencent_vod', key: 'k', onEvent, tolerance: 5 }), /unknown option "tolerance"/);
+    });
+
+    it('an option of another vendor → TypeError saying which options the vendor has', () => {
+      const url = 'https://h.example.com/cb';
+      const cases = [
+        [{ vendor: 'tencent_vod', callbackUrl: url }, /callbackUrl does not apply to tencent_vod/],
+        [{ vendor: 'tencent_live', windowSeconds: 60 }, /windowSeconds does not apply to tencent_live/],
+        [{ vendor: 'volcengine_live', callbackUrl: url }, /callbackUrl does not apply to volcengine_live \(its vendor options: signOrder, timestamp, windowSeconds/],
+        [{ vendor: 'baidu_vod', callbackUrl: url, signOrder: 'time_first' }, /signOrder does not apply to baidu_vod \(its vendor options: callbackUrl, /],
+        [{ vendor: 'aliyun_vod', callbackUrl: url, timestamp: 'sent' }, /timestamp does not apply to aliyun_vod/],
+      ];
+      for (const [o, re] of cases) assert.throws(() => createHandler({ key: 'k', onEvent, ...o }), (e) => e instanceof TypeError && re.test(e.message), JSON.stringify(o));
+      // What each vendor does take; an option given as undefined counts as not given.
+      for (const o of [
+        { vendor: 'tencent_vod', callbackUrl: undefined, signOrder: undefined },
+        { vendor: 'baidu_vod', callbackUrl: url, windowSeconds: 60, toleranceSeconds: 60, source: 's', maxBodyBytes: 10 },
+        { vendor: 'aliyun_vod', callbackUrl: url, toleranceSeconds: 60 },
+        { vendor: 'volcengine_live', signOrder: 'time_first', timestamp: 'sent', windowSeconds: 60 },
+        { vendor: 'byteplus_live', signOrder: 'key_first', timestamp: 'expiry', toleranceSeconds: 60, onError() {} },
+      ]) assert.equal(typeof createHandler({ key: 'k', onEvent, ...o }), 'function', JSON.stringify(o));
+    });
+  });
+}
 
 describe('served on 127.0.0.1 by the real frameworks', () => {
   let nodeApi;

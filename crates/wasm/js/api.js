@@ -99,6 +99,17 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     return value;
   }
 
+  // The vendors whose signature covers the callback URL configured at the vendor (Baidu,
+  // Alibaba), from the registration: without that URL every genuine callback is a mismatch.
+  function callbackUrlArg(vendor, value) {
+    const url = strArg(value, 'callbackUrl', '');
+    const info = INFO.find((v) => v.id === vendor);
+    if (url === '' && info !== undefined && info.requiresCallbackUrl === true) {
+      throw typeError(`callbackUrl is required for ${vendor}: ${info.name} signs the callback URL configured at the vendor, so pass that URL exactly as configured there (query included)`);
+    }
+    return url;
+  }
+
   function numArg(value, name, fallback) {
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -255,7 +266,7 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     const body = bodyArg(req.body);
     const headers = flatHeaders(req.headers);
     const key = strArg(req.key, 'key');
-    const callbackUrl = strArg(req.callbackUrl, 'callbackUrl', '');
+    const callbackUrl = callbackUrlArg(vendor, req.callbackUrl);
     const now = numArg(req.now, 'now', Date.now());
     // NaN = the vendor's default window (Baidu/BytePlus 300 s).
     const tolerance = req.windowSeconds !== undefined && req.windowSeconds !== null

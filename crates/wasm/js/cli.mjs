@@ -134,7 +134,7 @@ the error kind with the reason in plain words and exits 1.
   --key KEY                the vendor signing key (or MEDIAHOOK_KEY)
   --body FILE|-            the raw body (- reads stdin)
   --header 'Name: value'   a request header (repeatable; Baidu signs with vod-callback-auth-*)
-  --callback-url URL       Baidu, Alibaba: the callback URL configured at the vendor
+  --callback-url URL       Baidu, Alibaba (required): the callback URL configured at the vendor
   --now MS                 the time to verify at, Unix milliseconds (default: now)
   --window-seconds S       send-time signatures (Baidu, BytePlus, Alibaba): accepted |now − t| (default:
                            the vendor's; --tolerance-seconds is the same)
@@ -477,7 +477,7 @@ function isTencentV2(body) {
 }
 
 /** The reason for a refused callback, in plain words (SPEC §2 kinds), from the vendor's facts. */
-function reason(kind, info, { body, headers, nowMs, windowSeconds, callbackUrl }) {
+function reason(kind, info, { body, headers, nowMs, windowSeconds }) {
   const sig = info.signature;
   const hasOrder = info.options.some((o) => o.option === 'signOrder');
   switch (kind) {
@@ -490,9 +490,6 @@ function reason(kind, info, { body, headers, nowMs, windowSeconds, callbackUrl }
     case 'malformed':
       return `the signature (${sig.fields.join(', ')}) is present but unreadable (not hex, wrong length, or a timestamp that is not an integer)`;
     case 'mismatch':
-      if (info.requiresCallbackUrl && !callbackUrl) {
-        return `${info.name} signs the callback URL configured at the vendor: pass it with --callback-url (or the key is another one)`;
-      }
       return `signed with another key${info.requiresCallbackUrl ? ' or another callback URL' : ''}`
         + (hasOrder ? ' (or with the other sign order: try --sign-order time_first)' : '')
         + (sig.coversBody ? ' (or over other bytes: pass the body exactly as received)' : '');
@@ -537,13 +534,16 @@ async function verify(args) {
     throw new UsageError('--sign-order must be key_first or time_first');
   }
   const callbackUrl = values['callback-url'];
+  if (info.requiresCallbackUrl && !callbackUrl) {
+    throw new UsageError(`--callback-url is required for ${vendor}: ${info.name} signs the callback URL configured at the vendor (pass it exactly as configured there)`);
+  }
   try {
     const event = verifyCallback(vendor, { body, headers, key, callbackUrl, now: nowMs, windowSeconds, signOrder: order });
     out(json ? JSON.stringify({ ok: true, event }) : JSON.stringify(event, null, 2));
     return 0;
   } catch (e) {
     if (!(e instanceof MediahookError)) throw e;
-    const why = reason(e.kind, info, { body, headers, nowMs, windowSeconds, callbackUrl });
+    const why = reason(e.kind, info, { body, headers, nowMs, windowSeconds });
     if (json) out(JSON.stringify({ ok: false, error: { kind: e.kind, reason: why } }));
     else out(`${e.kind}: ${why}`);
     return 1;

@@ -21,14 +21,50 @@ function createHandlerCore(api) {
   // SPEC §2 kinds → HTTP status, as the worker answers them.
   const STATUS = { missing: 401, mismatch: 401, expired: 401, malformed: 400, malformed_payload: 400 };
 
+  // The options every vendor takes, then the vendor-specific ones: each vendor's from the core's
+  // registration (vendorInfo().options, npm names), `windowSeconds` and `toleranceSeconds`
+  // being one option under two names.
+  const COMMON_OPTIONS = ['vendor', 'key', 'onEvent', 'onError', 'source', 'maxBodyBytes'];
+  const WINDOW = ['windowSeconds', 'toleranceSeconds'];
+  const VENDOR_OPTIONS = Object.create(null);
+  for (const v of api.vendorInfo()) {
+    const names = v.options.map((o) => o.option);
+    if (names.some((n) => WINDOW.includes(n))) for (const n of WINDOW) if (!names.includes(n)) names.push(n);
+    VENDOR_OPTIONS[v.id] = names;
+  }
+  const VENDORS = Object.keys(VENDOR_OPTIONS);
+  const KNOWN_OPTIONS = [...COMMON_OPTIONS];
+  for (const v of VENDORS) for (const n of VENDOR_OPTIONS[v]) if (!KNOWN_OPTIONS.includes(n)) KNOWN_OPTIONS.push(n);
+  const looseName = (n) => n.toLowerCase().replace(/[-_]/g, '');
+
   function errorBody(code, message) {
     return JSON.stringify({ error: { code, message } });
+  }
+
+  // Unknown option names (a typo such as `callbackURL`) and options of another vendor (a
+  // `signOrder` for Baidu) are refused rather than ignored. An option set to undefined counts
+  // as not given.
+  function checkOptionNames(opts, vendor) {
+    for (const name of Object.keys(opts)) {
+      if (KNOWN_OPTIONS.includes(name)) continue;
+      const near = KNOWN_OPTIONS.find((k) => looseName(k) === looseName(name));
+      throw new TypeError(`createHandler: unknown option ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; `
+        + `the options are ${KNOWN_OPTIONS.join(', ')}`);
+    }
+    if (typeof vendor !== 'string') throw new TypeError('vendor must be a string such as "tencent_vod"');
+    const own = VENDOR_OPTIONS[vendor];
+    if (own === undefined) throw new TypeError(`vendor must be one of ${VENDORS.map((v) => JSON.stringify(v)).join(', ')}`);
+    for (const name of Object.keys(opts)) {
+      if (COMMON_OPTIONS.includes(name) || own.includes(name) || opts[name] === undefined) continue;
+      throw new TypeError(`createHandler: ${name} does not apply to ${vendor} `
+        + `(${own.length ? `its vendor options: ${own.join(', ')}` : 'it has no vendor options'})`);
+    }
   }
 
   function prepare(opts) {
     if (opts === null || typeof opts !== 'object') throw new TypeError('createHandler needs an options object: { vendor, key, onEvent }');
     const { vendor, key, callbackUrl, onEvent, onError } = opts;
-    if (typeof vendor !== 'string') throw new TypeError('vendor must be a string such as "tencent_vod"');
+    checkOptionNames(opts, vendor);
     if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string (the vendor signing key)');
     if (typeof onEvent !== 'function') throw new TypeError('onEvent must be a function (event) => void | Promise<void>');
     if (onError !== undefined && typeof onError !== 'function') throw new TypeError('onError must be a function');
@@ -44,7 +80,8 @@ function createHandlerCore(api) {
       timestamp: opts.timestamp,
       source: opts.source,
     };
-    // Checks vendor, signOrder, … now (a bad option is a TypeError at start-up, not a 500 later).
+    // Checks signOrder, timestamp, … now, and that Baidu and Alibaba have their callbackUrl
+    // (a bad option is a TypeError at start-up, not a 500 or a 401 for every callback later).
     try {
       verifyCallback(vendor, { ...base, body: '' });
     } catch (e) {

@@ -10,6 +10,9 @@ export type Vendor =
   | "tencent_live"
   | "aliyun_vod";
 
+/** The vendors whose signature covers the callback URL configured at the vendor: `callbackUrl` is required. */
+export type CallbackUrlVendor = "baidu_vod" | "aliyun_vod";
+
 /** What a Live vendor's `t` means: an expiry (`now > t` refused) or a send time (±window). */
 export type TimestampMeaning = "expiry" | "sent";
 
@@ -87,7 +90,7 @@ export interface VerifyCallbackRequest {
   headers?: HeadersInput;
   /** Tencent VOD `SignKey`, Tencent Live `CallbackKey`, Baidu `signKey`, Volcengine/BytePlus `AuthKeyPrimary`, Alibaba `AuthKey`. */
   key: string;
-  /** Baidu, Alibaba: the callback URL configured at the vendor (part of the signed message). */
+  /** Baidu, Alibaba (required there, a `TypeError` without it): the callback URL configured at the vendor (part of the signed message). */
   callbackUrl?: string;
   /** Now, Unix milliseconds (default `Date.now()`). */
   now?: number;
@@ -106,9 +109,12 @@ export interface VerifyCallbackRequest {
 /**
  * Verifies a raw vendor callback (signature, then time window) and returns it normalized.
  * @throws {MediahookError} when the callback is refused (`error.kind` says why).
- * @throws {TypeError} on bad arguments (unknown vendor, missing key, …).
+ * @throws {TypeError} on bad arguments (unknown vendor, missing key, no `callbackUrl` for Baidu or Alibaba, …).
  */
-export declare function verifyCallback<V extends Vendor>(vendor: V, req: VerifyCallbackRequest): NormalizedEvent<V>;
+export declare function verifyCallback<V extends Vendor>(
+  vendor: V,
+  req: VerifyCallbackRequest & (V extends CallbackUrlVendor ? { callbackUrl: string } : unknown),
+): NormalizedEvent<V>;
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {

@@ -3,7 +3,7 @@
 import type { HeadersInput, Vendor } from "./index.mjs";
 import type { HandlerOptions } from "./handler.mjs";
 
-export type { HandlerOptions } from "./handler.mjs";
+export type { HandlerCommonOptions, HandlerOptions, HandlerVendorOptionNames, HandlerVendorOptions, HandlerVendorOptionsOf } from "./handler.mjs";
 
 /** What the handler reads of Node's `IncomingMessage` (Express's and Connect's `req` too). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
@@ -49,6 +49,6 @@ export interface NodeHandler {
  * another middleware (`express.json()`) gets 500 `body_already_parsed` with a message saying
  * what to change; a body that cannot be read to its end (the client went away mid-body) gets
  * 400 `body_read_failed` (the returned promise does not reject on any request).
- * @throws {TypeError} at creation, on bad options.
+ * @throws {TypeError} at creation, on bad options (as `mediahook/handler`'s `createHandler`).
  */
 export declare function createHandler<V extends Vendor>(opts: HandlerOptions<V>): NodeHandler;
