@@ -183,6 +183,46 @@ for (const entry of ['mediahook/handler', 'mediahook/node']) {
       ]) assert.equal(typeof createHandler({ key: 'k', onEvent, ...o }), 'function', JSON.stringify(o));
     });
   });
+
+  describe(`${entry}: an onEvent that throws`, () => {
+    let createHandler;
+    before(async () => ({ createHandler } = await importFromConsumer(entry)));
+
+    /** POSTs a signed callback to the handler (a Request, or through node:http); its status. */
+    async function deliver(handler, signed) {
+      if (entry === 'mediahook/handler') {
+        return (await handler(new Request('http://x/', { method: 'POST', headers: signed.headers, body: signed.body }))).status;
+      }
+      const server = createServer((req, res) => { handler(req, res); });
+      const base = await listenOn(server);
+      try {
+        return (await post(base, signed)).status;
+      } finally {
+        server.closeAllConnections?.();
+        await new Promise((r) => server.close(r));
+      }
+    }
+
+    it('onEvent throws and no onError → 500 and console.error names the event, never the key', async () => {
+      const s = sign('volcengine_live');
+      const failing = createHandler(opts('volcengine_live', [], { onEvent: async () => { throw new Error('db down'); } }));
+      const [status, calls] = await capturingConsoleError(() => deliver(failing, s));
+      assert.equal(status, 500);
+      assert.equal(calls.length, 1, JSON.stringify(calls));
+      const [text, err] = calls[0];
+      const id = requireMediahook().normalize('volcengine_live', s.body).id;
+      assert.equal(text, `mediahook handler: onEvent failed for event ${id} (live.stream.started); answered 500 so that the vendor retries (pass onError to report it yourself):`);
+      assert.ok(err instanceof Error && err.message === 'db down');
+      assert.ok(!calls.flat().some((a) => String(a).includes(KEYS.volcengine_live)));
+      // With onError given, it alone is told.
+      const told = [];
+      const reported = createHandler(opts('volcengine_live', [], { onEvent: () => { throw new Error('x'); }, onError: (e) => told.push(e) }));
+      const [status2, none] = await capturingConsoleError(() => deliver(reported, s));
+      assert.equal(status2, 500);
+      assert.equal(told.length, 1);
+      assert.equal(none.length, 0);
+    });
+  });
 }
 
 describe('served on 127.0.0.1 by the real frameworks', () => {
@@ -230,7 +270,12 @@ describe('served on 127.0.0.1 by the real frameworks', () => {
     const server = createServer(app);
     servers.push(server);
     const base = await listenOn(server);
-    const r = await post(`${base}/parsed`, sign('tencent_vod'));
+    // No onError: the misconfiguration is also logged with console.error, without the key.
+    const [r, calls] = await capturingConsoleError(() => post(`${base}/parsed`, sign('tencent_vod')));
+    assert.equal(calls.length, 1, JSON.stringify(calls));
+    assert.equal(calls[0][0], 'mediahook handler: answered 500 body_already_parsed (pass onError to report it yourself):');
+    assert.match(calls[0][1].message, /express\.json\(\)/);
+    assert.ok(!calls.flat().some((a) => String(a).includes(KEYS.tencent_vod)));
     assert.equal(r.status, 500);
     assert.equal(r.json.error.code, 'body_already_parsed');
     assert.match(r.json.error.message, /express\.json\(\)/);
@@ -289,7 +334,7 @@ describe('served on 127.0.0.1 by the real frameworks', () => {
     raw.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body));
     for (const vendor of Object.keys(KEYS)) raw.post(`/hooks/${vendor}`, nodeApi.createHandler(opts(vendor, seen)));
     const parsed = Fastify();
-    parsed.post('/hooks', nodeApi.createHandler(opts('tencent_vod', seen)));
+    parsed.post('/hooks', nodeApi.createHandler(opts('tencent_vod', seen, { onError() {} }))); // told, so not logged
     try {
       const base = await raw.listen({ port: 0, host: '127.0.0.1' });
       for (const vendor of Object.keys(KEYS)) {

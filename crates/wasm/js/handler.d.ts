@@ -30,7 +30,11 @@ export interface HandlerCommonOptions<V extends Vendor = Vendor> {
    * `event.id`.
    */
   onEvent(event: NormalizedEvent<V>): void | Promise<void>;
-  /** Told about an `onEvent` failure (or a misconfigured Node body parser); never changes the answer. */
+  /**
+   * Told about an `onEvent` failure (or a misconfigured Node body parser); never changes the
+   * answer. Without it, such a failure is logged with `console.error` (`mediahook handler: …`,
+   * with the event's id and type; never the key).
+   */
   onError?(error: unknown): void;
 }
 

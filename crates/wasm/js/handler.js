@@ -5,11 +5,12 @@
 // dist/handler.{cjs,mjs} (Node: the node:crypto build) and dist/handler.browser.mjs (the wasm
 // build for Workers, Deno, Bun and browsers).
 //
-// `createHandlerCore(api)` returns `{ prepare, answer, createHandler }`:
+// `createHandlerCore(api)` returns `{ prepare, report, createHandler, MAX_BODY_BYTES }`:
 //   prepare(opts)  checks the options once and returns `handle(method, headers, body)`, which
 //                  resolves to `{status, body}` (body: JSON text): 200 `{"code":0,"message":"ok",
 //                  "id"}` after `onEvent` resolved; 401/400 `{"error":{code,message}}` for a
-//                  refused callback; 405, 413; 500 when `onEvent` threw (the vendor retries).
+//                  refused callback; 405, 413; 500 when `onEvent` threw (the vendor retries;
+//                  `onError` is told, or without one console.error logs it).
 
 /* eslint-disable no-unused-vars */
 function createHandlerCore(api) {
@@ -61,6 +62,17 @@ function createHandlerCore(api) {
     }
   }
 
+  // Tells `onError` about a failure that made the answer a 500; without one, logs it with
+  // console.error (what failed and the event, never the options: no key is ever logged).
+  function report(onError, error, what) {
+    try {
+      if (onError !== undefined) onError(error);
+      else if (typeof console !== 'undefined') console.error(`mediahook handler: ${what} (pass onError to report it yourself):`, error);
+    } catch (_) {
+      // an error reporter that throws must not change the answer
+    }
+  }
+
   function prepare(opts) {
     if (opts === null || typeof opts !== 'object') throw new TypeError('createHandler needs an options object: { vendor, key, onEvent }');
     const { vendor, key, callbackUrl, onEvent, onError } = opts;
@@ -107,13 +119,7 @@ function createHandlerCore(api) {
       try {
         await onEvent(event);
       } catch (e) {
-        if (onError !== undefined) {
-          try {
-            onError(e);
-          } catch (_) {
-            // an error reporter that throws must not change the answer
-          }
-        }
+        report(onError, e, `onEvent failed for event ${event.id} (${event.type}); answered 500 so that the vendor retries`);
         return { status: 500, body: errorBody('handler_failed', 'onEvent failed; the vendor will retry this callback') };
       }
       return { status: 200, body: JSON.stringify({ code: 0, message: 'ok', id: event.id }) };
@@ -167,5 +173,5 @@ function createHandlerCore(api) {
     };
   }
 
-  return { prepare, createHandler, MAX_BODY_BYTES };
+  return { prepare, report, createHandler, MAX_BODY_BYTES };
 }

@@ -90,13 +90,7 @@ function createNodeApi(core) {
             : await readRaw(req, limit);
         } catch (e) {
           if (!(e instanceof BodyError)) throw e;
-          if (e.status === 500 && opts.onError !== undefined) {
-            try {
-              opts.onError(e);
-            } catch (_) {
-              // ignored, as in handler.js
-            }
-          }
+          if (e.status === 500) core.report(opts.onError, e, `answered 500 ${e.code}`);
           return send(res, e.status, {}, JSON.stringify({ error: { code: e.code, message: e.message } }));
         }
       }
