@@ -2,13 +2,15 @@
 // server snippets (taken from README.md by their `<!-- quickstart:… -->` markers) run in a
 // project with the packed package installed, and the README's `trigger` line sends them a
 // genuine Tencent callback. Only the port is substituted (3000 → a free one). Paths 3 and 4
-// (the local worker) are run by worker/tests/cli.test.mjs.
+// (the local worker) are run by worker/tests/cli.test.mjs. And crates/wasm/README.md (the
+// package's own) against the package's vendors, options and types.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { consumerProject, repoDir, testsDir } from './helpers.mjs';
 
 /** The fenced code block right after `<!-- quickstart:NAME -->` in README.md. */
@@ -94,4 +96,68 @@ describe('README quick start (Express, Hono)', () => {
       }
     });
   }
+});
+
+// The package's own README (what npm shows) against the package: every vendor, config API,
+// option and signCallback field the code has is named where the README describes it.
+describe('crates/wasm/README.md matches the package', () => {
+  const installed = () => join(consumerProject(), 'node_modules', 'mediahook');
+  const readme = () => readFileSync(join(installed(), 'README.md'), 'utf8');
+  const section = (title) => {
+    const text = readme();
+    const at = text.indexOf(`\n## ${title}`);
+    assert.ok(at >= 0, `no "## ${title}" section`);
+    const end = text.indexOf('\n## ', at + 1);
+    return text.slice(at, end < 0 ? undefined : end);
+  };
+  /** The member names of an interface in the installed types. */
+  const members = (file, name) => {
+    const dts = readFileSync(join(installed(), 'dist', file), 'utf8');
+    const m = new RegExp(`export interface ${name}(?:<[^>]*>)? \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+    assert.ok(m, `${file} has no interface ${name}`);
+    return [...m[1].matchAll(/^ {2}(\w+)\??[(:]/gm)].map((x) => x[1]);
+  };
+  const vendors = () => createRequire(join(consumerProject(), 'x.cjs'))('mediahook').vendorInfo();
+
+  it('the intro names every vendor', () => {
+    const intro = readme().split('\n## ')[0];
+    for (const v of vendors()) assert.ok(intro.includes(v.name), `intro lacks ${v.name}`);
+  });
+
+  it('the verifyCallback table has a row per vendor with all of its options', () => {
+    const rows = section('Verify a callback').split('\n').filter((l) => l.startsWith('| `'));
+    for (const v of vendors()) {
+      const row = rows.find((l) => l.startsWith(`| \`${v.id}\` |`));
+      assert.ok(row, `no row for ${v.id}`);
+      for (const o of v.options) assert.ok(row.includes(`\`${o.option}\``), `${v.id} row lacks ${o.option}`);
+    }
+  });
+
+  it('the config validation section names every vendor config API', () => {
+    const text = section('Validate a callback config').replace(/\s+/g, ' ');
+    for (const v of vendors()) {
+      for (const api of v.configApi.replace(/ \(.*$/, '').split(' / ')) assert.ok(text.includes(api), `${v.id}: ${api}`);
+    }
+  });
+
+  it('the handler options name every option of the types (and each vendor\'s own)', () => {
+    const text = section('Handlers: Express');
+    for (const n of [...members('handler.d.mts', 'HandlerCommonOptions'), ...members('handler.d.mts', 'HandlerVendorOptions')]) {
+      assert.ok(text.includes(`\`${n}\``), `handler options lack ${n}`);
+    }
+    for (const v of vendors()) assert.ok(text.includes(`\`${v.id}\``), `handler options lack ${v.id}`);
+  });
+
+  it('every export of the package is named', () => {
+    const text = readme();
+    for (const name of Object.keys(createRequire(join(consumerProject(), 'x.cjs'))('mediahook'))) {
+      assert.match(text, new RegExp(`\\b${name}\\b`), name);
+    }
+  });
+
+  it('signCallback is shown with every field of SignCallbackRequest', () => {
+    const line = /`signCallback\(vendor, \{ ([^}]*) \}\)`/.exec(section('Signing for tests'));
+    assert.ok(line, 'no signCallback(vendor, { … }) line');
+    assert.deepEqual(line[1].split(', ').sort(), members('index.d.mts', 'SignCallbackRequest').sort());
+  });
 });

@@ -86,7 +86,7 @@ export interface NormalizedEvent<V extends Vendor = Vendor> {
 export interface VerifyCallbackRequest {
   /** The raw body, exactly as received (a `Buffer`/`Uint8Array` is best). */
   body: BodyInput;
-  /** The request headers (Baidu signs with `vod-callback-auth-*` headers). */
+  /** The request headers (Baidu signs with `vod-callback-auth-*` headers, Alibaba with `X-VOD-*`). */
   headers?: HeadersInput;
   /** Tencent VOD `SignKey`, Tencent Live `CallbackKey`, Baidu `signKey`, Volcengine/BytePlus `AuthKeyPrimary`, Alibaba `AuthKey`. */
   key: string;
@@ -134,7 +134,7 @@ export declare function normalize<V extends Vendor>(vendor: V, body: BodyInput, 
 export interface ConfigError {
   /** Path of the offending field, e.g. `CallbackDetailList[0].URL` (empty for the whole body). */
   field: string;
-  /** The vendor's error code, e.g. `InvalidParameter`, `InvalidCallbackConfigParams`, `InvalidParam.Empty`. */
+  /** The vendor's error code, e.g. `InvalidParameter`, `MissingParameter`, `InvalidCallbackConfigParams`, `InvalidParam.Empty`. */
   code: string;
   /** The vendor's error message. */
   message: string;
@@ -163,8 +163,10 @@ export interface ValidateConfigOptions {
 }
 
 /**
- * Validates a callback config (Tencent `ModifyEventConfig`, Baidu `PUT /v2/callback`,
- * Volcengine `UpdateCallback`) as the vendor would, before calling the vendor API.
+ * Validates a callback config as the vendor would, before calling the vendor API: Tencent VOD
+ * `ModifyEventConfig`, Tencent Live `CreateLiveCallbackTemplate` / `ModifyLiveCallbackTemplate`,
+ * Baidu `PUT /v2/callback`, Alibaba `SetMessageCallback`, Volcengine `UpdateCallback`, and the
+ * BytePlus console callback form (Volcengine's rules); see {@link VendorInfo.configApi}.
  * @throws {TypeError} on an unknown vendor, or a `config` / `current` that is not
  *   JSON-serializable or is nested deeper than 128 levels.
  */
@@ -182,7 +184,7 @@ export interface SignCallbackRequest {
   callbackUrl?: string;
   /** Baidu: the account id sent in `vod-callback-auth-user` (default `"mediahook"`). */
   user?: string;
-  /** Expiry timestamps (Tencent, Volcengine): signature lifetime in seconds (default 600). */
+  /** Expiry timestamps (Tencent VOD and Live, Volcengine; BytePlus with `timestamp: "expiry"`): signature lifetime in seconds (default 600). */
   ttlSeconds?: number;
   /** Volcengine/BytePlus Live: concatenation order (default: the vendor's). */
   signOrder?: "key_first" | "time_first";
@@ -192,9 +194,9 @@ export interface SignCallbackRequest {
 
 /** A callback signed as the vendor signs it. */
 export interface SignedCallback {
-  /** The body to send (Tencent/Volcengine: with the signature fields added). */
+  /** The body to send (Tencent VOD and Live, Volcengine, BytePlus: with the signature fields added). */
   body: string;
-  /** The headers to send (Baidu's `vod-callback-auth-*`; empty for the others). */
+  /** The headers to send (Baidu's `vod-callback-auth-*`, Alibaba's `X-VOD-*`; empty for the others). */
   headers: Record<string, string>;
 }
 
