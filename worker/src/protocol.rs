@@ -447,6 +447,19 @@ pub fn parse<T: DeserializeOwned>(body: &str) -> worker::Result<T> {
         .map_err(|e| worker::Error::RustError(format!("bad internal request: {e}")))
 }
 
+/// Parses JSON that holds a stored event: without serde_json's recursion limit (127 levels),
+/// which an accepted callback (up to `mediahook_core::json::MAX_DEPTH`, 128, deep) exceeds
+/// once wrapped in its event envelope and in an answer. Only for text the worker wrote
+/// itself (a stored event, a Durable Object's answer), whose depth the core bounded at
+/// ingest; never for request bodies.
+pub fn from_stored_text<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let v = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
 /// Serializes a value for the wire.
 pub fn to_text<T: Serialize>(v: &T) -> worker::Result<String> {
     serde_json::to_string(v).map_err(|e| worker::Error::RustError(e.to_string()))
@@ -484,7 +497,7 @@ pub async fn call_text<R: DeserializeOwned>(
             resp.status()
         )));
     }
-    serde_json::from_str(&text)
+    from_stored_text(&text)
         .map_err(|e| worker::Error::RustError(format!("{binding} {op}: bad answer: {e}")))
 }
 

@@ -333,7 +333,7 @@ impl PullQueue {
             .into_iter()
             .map(|c| Pulled {
                 handle: format!("{}.{lease}", c.seq),
-                event: serde_json::from_str(&c.body).unwrap_or(Value::Null),
+                event: crate::protocol::from_stored_text(&c.body).unwrap_or(Value::Null),
             })
             .collect();
         Ok(PullResp { events })

@@ -1190,7 +1190,7 @@ impl EventStore {
             vec![r.id.as_str().into()],
         )?;
         let event: Value = b
-            .and_then(|b| serde_json::from_str(&b.body).ok())
+            .and_then(|b| crate::protocol::from_stored_text(&b.body).ok())
             .unwrap_or(Value::Null);
         let mut one = self.summaries(events, deliveries, &r.source);
         let mut v = one.pop().unwrap_or(Value::Null);

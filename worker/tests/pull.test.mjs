@@ -79,6 +79,7 @@ before(async () => {
       { name: 'other', vendor: 'tencent_vod', key: TKEY, pull: { token: OTHER_TOKEN } },
       { name: 'nopull', vendor: 'tencent_vod', key: TKEY },
       { name: 'adm', vendor: 'tencent_vod', key: TKEY, pull: pull({ types: ['media.*'] }) },
+      { name: 'deep', vendor: 'tencent_vod', key: TKEY, pull: pull(), destinations: [{ url: origin.url('/deep'), secret: SECRET }] },
     ],
   };
   worker = await startWorker(config, { name: 'pull', persistTo: stateDir });
@@ -137,6 +138,39 @@ test('signed callbacks of every vendor are pulled in arrival order, then confirm
   const again = await post(worker.base, 'tp', signTencent(upload('tp-0'), TKEY));
   assert.equal(again.json.duplicate, true);
   assert.deepEqual(await pullAll('tp'), []);
+});
+
+test('a callback nested 128 deep (the deepest accepted) is pulled, Tencent-pulled, shown and pushed whole', async () => {
+  // 1 level for the callback object + 127 below "Deep": MAX_DEPTH. Wrapped in the event
+  // envelope (data) and in an answer it is deeper than serde_json's default limit (127).
+  const nested = (n) => { let v = 'bottom'; for (let i = 0; i < n; i++) v = { a: v }; return v; };
+  const depthOf = (v) => { let d = 0; while (v && typeof v === 'object') { v = v.a; d++; } return [d, v]; };
+  const deepUpload = (fileId) => ({ ...upload(fileId), Deep: nested(127) });
+  const ids = [];
+  for (const f of [uniq('deep'), uniq('deep')]) ids.push(await ingest('deep', signTencent(deepUpload(f), TKEY)));
+  const tooDeep = await post(worker.base, 'deep', signTencent({ ...upload(uniq('deep')), Deep: nested(128) }, TKEY));
+  assert.equal(tooDeep.status, 400, tooDeep.text);
+  assert.equal(tooDeep.json.error.code, 'malformed_payload');
+
+  const [first] = await pullAll('deep', { max: 1, wait_seconds: 0 });
+  assert.equal(first.event.id, ids[0]);
+  assert.deepEqual(depthOf(first.event.data.Deep), [127, 'bottom'], 'events:pull returns the event whole');
+  const tc = await api('deep', 'tencent/PullEvents', {});
+  assert.equal(tc.status, 200, tc.text);
+  const [ev] = tc.json.Response.EventSet;
+  assert.equal(ev.MediahookEvent.id, ids[1]);
+  assert.equal(ev.EventType, 'NewFileUpload');
+  assert.deepEqual(depthOf(ev.Deep), [127, 'bottom'], 'PullEvents returns the event whole');
+  assert.equal((await confirm('deep', [first.handle])).confirmed, 1);
+
+  for (const id of ids) {
+    const r = await fetch(`${worker.base}/v1/events/${id}?source=deep`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    assert.deepEqual(depthOf(JSON.parse(text).event.data.Deep), [127, 'bottom'], 'the admin API shows the event whole');
+  }
+  await waitFor(() => origin.received('/deep').length >= 2, { what: 'both pushed to the origin' });
+  for (const r of origin.received('/deep')) assert.deepEqual(depthOf(JSON.parse(r.body).data.Deep), [127, 'bottom']);
 });
 
 test('the admin API shows the pull side of each event: pending, in flight, confirmed, absent', async () => {
