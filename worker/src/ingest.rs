@@ -33,6 +33,25 @@ fn verify_error(e: VerifyError) -> ApiError {
     ApiError::new(status, e.kind(), e.message())
 }
 
+/// Most bytes an event may take in its store row (text and columns), in bytes: under the
+/// 2 MB a Durable Object's SQLite string or row may hold (Cloudflare, "Durable Objects
+/// limits": maximum string, BLOB or table row size 2 MB), with room for the other columns.
+pub const MAX_STORED_EVENT_BYTES: usize = 1_900_000;
+
+/// A request-derived string for the log line: at most 200 bytes (on a char boundary), so a
+/// huge vendor type does not make a huge log line.
+fn log_field(s: &str) -> String {
+    const MAX: usize = 200;
+    if s.len() <= MAX {
+        return s.to_string();
+    }
+    let mut end = MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
 /// Handles one callback for the source named `source_name`; `path_secret` is the URL's
 /// segment after the name, if any (SPEC §8: a wrong or missing one is an unknown source).
 pub async fn handle(
@@ -104,7 +123,26 @@ pub async fn handle(
     .map_err(verify_error)?;
     let event = callback.normalize(&source.name, now);
     log.event_id = Some(event.id.clone());
-    log.event_type = Some(event.event_type.clone());
+    log.event_type = Some(log_field(&event.event_type));
+    let event_json = event.to_json();
+    // The stored row: the event's text plus its id, type, vendor type and subject columns
+    // (a vendor type repeats in the text, so a callback within MAX_BODY_BYTES can still
+    // exceed what a Durable Object's SQLite row holds; refused now instead of failing the
+    // insert on every vendor retry).
+    let row_bytes = event_json.len()
+        + event.id.len()
+        + event.event_type.len()
+        + event.vendor_type.len()
+        + event.subject.as_ref().map_or(0, String::len);
+    if row_bytes > MAX_STORED_EVENT_BYTES {
+        return Err(ApiError::new(
+            413,
+            "event_too_large",
+            format!(
+                "the normalized event would take {row_bytes} bytes to store; at most {MAX_STORED_EVENT_BYTES}"
+            ),
+        ));
+    }
     let ingest = IngestReq {
         source: source.name.clone(),
         id: event.id.clone(),
@@ -122,7 +160,7 @@ pub async fn handle(
                 .collect(),
             received_at: now,
             nonce: ids::nonce(now),
-            event: event.to_json(),
+            event: event_json,
         },
     };
     let shard = store::shard_name(&source.name, source.shards, &event.id);

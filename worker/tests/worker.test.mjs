@@ -227,6 +227,29 @@ describe('error statuses', () => {
     assert.equal((await r2.json()).error.code, 'payload_too_large');
   });
 
+  test('413 event_too_large: a signed callback under 1 MiB whose vendor type would make its stored row pass 1 900 000 bytes', async () => {
+    const from = worker.logLines().length;
+    // The vendor type is kept in its column and twice in the event (type, vendor_type) besides
+    // the body: ~3.5 MB stored from a 700 KB callback. A Durable Object row holds 2 MB.
+    const huge = signTencent({ EventType: `T${'x'.repeat(700_000)}`, FileUploadEvent: { FileId: 'f' } }, TKEY);
+    const r = await post(worker.base, 'tencent', huge);
+    assert.equal(r.status, 413, r.text);
+    assert.equal(r.json.error.code, 'event_too_large');
+    assert.match(r.json.error.message, /at most 1900000/);
+    // A callback of almost 1 MiB with an ordinary type is stored as usual.
+    const fileId = `near-cap-${randomBytes(4).toString('hex')}`;
+    const near = signTencent(tencentUpload(fileId, { Note: 'x'.repeat(1_000_000) }), TKEY);
+    assert.ok(near.body.length < 1024 * 1024);
+    const ok = await post(worker.base, 'tencent', near);
+    assert.equal(ok.status, 200, ok.text);
+    const lines = await waitFor(() => {
+      const l = worker.logLines().slice(from).filter((x) => x.at === 'ingest' && x.source === 'tencent');
+      return l.length >= 2 && l;
+    }, { what: 'both log lines' });
+    const tooLarge = lines.find((l) => l.status === 413);
+    assert.ok(tooLarge && tooLarge.type.length <= 201 && tooLarge.type.length > 100, 'the log line carries at most 200 bytes of the type');
+  });
+
   test('400 body_incomplete when the client goes away mid-body (chunked, and short of its Content-Length)', async () => {
     const { port } = new URL(worker.base);
     const cut = (head) => new Promise((resolve) => {
