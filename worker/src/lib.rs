@@ -158,6 +158,11 @@ async fn queue(batch: MessageBatch<Value>, env: Env, _ctx: Context) -> Result<()
 
 /// Every route of the worker, in one place.
 pub async fn route(req: Request, env: &Env, log: &mut Log) -> ApiResult {
+    // workers-rs reads a method it does not know (PROPFIND, …) as GET: refused here, so no
+    // such request reaches a GET handler.
+    if req.method() == Method::Get && !req.inner().method().eq_ignore_ascii_case("GET") {
+        return Err(ApiError::method_not_allowed("GET, HEAD, POST"));
+    }
     let path = req.path();
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segs.as_slice() {

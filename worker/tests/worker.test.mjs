@@ -207,6 +207,13 @@ describe('error statuses', () => {
     assert.equal(r.status, 405);
     assert.equal(r.headers.get('allow'), 'POST');
     assert.equal((await r.json()).error.code, 'method_not_allowed');
+    // A method the runtime does not know is not read as GET (the admin listing, healthz).
+    for (const p of ['/v1/events', '/healthz', '/v1/hooks/tencent']) {
+      const odd = await fetch(`${worker.base}${p}`, { method: 'PROPFIND', headers: { authorization: `Bearer ${ADMIN}` } });
+      assert.equal(odd.status, 405, `PROPFIND ${p}`);
+      assert.equal(odd.headers.get('allow'), 'GET, HEAD, POST');
+      assert.equal((await odd.json()).error.code, 'method_not_allowed');
+    }
   });
 
   test('413 body over 1 MiB (declared and streamed)', async () => {
