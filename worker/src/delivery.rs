@@ -2,7 +2,7 @@
 //! (SPEC §4), with a timeout; the response body is read (up to a small cap) or cancelled so
 //! the connection is given back. Called by the store's delivery lanes ([`crate::store`]).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
@@ -81,9 +81,28 @@ pub fn gone(url: &str) -> AttemptResult {
     }
 }
 
-/// POSTs `event` (JSON text) with `webhook-id: id` to `dest`. The timeout runs from the
-/// moment the caller holds a connection slot (the caller acquires it before calling).
-pub async fn post(id: &str, dest: &Destination, event: &str, timeout_ms: u32) -> AttemptResult {
+/// A network error before any response (the connection lost, refused or reset) is tried
+/// again at once, this many more times, within the same attempt and its timeout. workerd
+/// pools connections: one that the origin closed while idle (Node's default
+/// `keepAliveTimeout` is 5 s) can be picked just as the close arrives, and the request then
+/// fails with "Network connection lost." without ever reaching the origin. Counting that as a
+/// failed attempt would spend the destination's budget and wait a backoff for nothing.
+/// (workers-sdk issue 14848 describes the same race on miniflare's own loopback server.)
+pub const NETWORK_ERROR_RETRIES: u32 = 1;
+
+/// POSTs `event` (JSON text) with `webhook-id: id` to `dest`. The timeout (`timeout_ms`, ms)
+/// runs from the moment the caller holds a connection slot (the caller acquires it before
+/// calling) and covers every try of the attempt. `subrequests` is what the caller's
+/// invocation may still spend: each extra try after a network error takes one, and none is
+/// made when it is spent (a second POST happens only when the first one's outcome is
+/// unknown, SPEC §5, as a network error's is).
+pub async fn post(
+    id: &str,
+    dest: &Destination,
+    event: &str,
+    timeout_ms: u32,
+    subrequests: &Cell<i64>,
+) -> AttemptResult {
     let url = dest.url.as_str();
     let ts = now_ms().div_euclid(1000);
     let signature = dest.webhook.sign(id, ts, event.as_bytes());
@@ -111,17 +130,36 @@ pub async fn post(id: &str, dest: &Destination, event: &str, timeout_ms: u32) ->
         // Redirects are not followed: a redirect could lead past the URL policy.
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(wasm_bindgen::JsValue::from_str(event)));
-    let req = match Request::new_with_init(url, &init) {
+    // Built up front, so that a URL or init the runtime refuses is reported as such.
+    let first = match Request::new_with_init(url, &init) {
         Ok(r) => r,
         Err(e) => return failed(url, None, format!("cannot build the request: {e}"), None),
     };
     let controller = AbortController::default();
     let signal = controller.signal();
-    let fetch = Fetch::Request(req);
     // The status as soon as the headers arrive: a response whose body is slow still counts.
     let seen: Cell<Option<(u16, Option<u32>)>> = Cell::new(None);
+    // Network errors of the tries before the last, for the attempt's error text.
+    let lost: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let work = async {
-        let mut resp = fetch.send_with_signal(&signal).await?;
+        let mut req = Some(first);
+        let mut resp = loop {
+            let this = match req.take() {
+                Some(r) => r,
+                None => Request::new_with_init(url, &init)?,
+            };
+            match Fetch::Request(this).send_with_signal(&signal).await {
+                Ok(r) => break r,
+                Err(e)
+                    if (lost.borrow().len() as u32) < NETWORK_ERROR_RETRIES
+                        && subrequests.get() > 0 =>
+                {
+                    subrequests.set(subrequests.get() - 1);
+                    lost.borrow_mut().push(e.to_string());
+                }
+                Err(e) => return Err(e),
+            }
+        };
         seen.set(Some((resp.status_code(), retry_after(&resp))));
         drain(&mut resp).await;
         Ok::<(), Error>(())
@@ -143,8 +181,27 @@ pub async fn post(id: &str, dest: &Destination, event: &str, timeout_ms: u32) ->
                 retry_after: None,
             },
         },
-        (None, Either::Left((Err(e), _))) => failed(url, None, format!("network error: {e}"), None),
-        (None, _) => failed(url, None, format!("timeout after {timeout_ms} ms"), None),
+        (None, Either::Left((Err(e), _))) => failed(
+            url,
+            None,
+            format!("network error: {e}{}", earlier(&lost.borrow())),
+            None,
+        ),
+        (None, _) => failed(
+            url,
+            None,
+            format!("timeout after {timeout_ms} ms{}", earlier(&lost.borrow())),
+            None,
+        ),
     };
     result
+}
+
+/// " (tried again after: …)" when earlier tries of the attempt lost their connection.
+fn earlier(lost: &[String]) -> String {
+    if lost.is_empty() {
+        String::new()
+    } else {
+        format!(" (tried again after: {})", lost.join("; "))
+    }
 }

@@ -854,7 +854,14 @@ impl EventStore {
                     // The lane's cap first, then one of the shard's connections.
                     let _lane = lane_slots.acquire().await;
                     let _slot = self.connections.acquire().await;
-                    crate::delivery::post(&ev.id, dest, &ev.body, cfg.delivery.timeout_ms).await
+                    crate::delivery::post(
+                        &ev.id,
+                        dest,
+                        &ev.body,
+                        cfg.delivery.timeout_ms,
+                        &self.budget,
+                    )
+                    .await
                 }
             }
         }

@@ -27,9 +27,12 @@ const wh = new Webhook(SECRET);
 
 /**
  * An origin that can go down and come back on the same port. `decide(req)` returns
- * `{status, hangMs}` per request (default 200 at once). Records every request that arrived.
+ * `{status, hangMs}` per request (default 200 at once), or `{destroy: true}`: the request was
+ * read, and its connection is reset without an answer. Records every request that arrived.
+ * `keepAliveMs` is Node's `keepAliveTimeout` (ms): the default origin closes idle connections
+ * after 1 s, so the worker's pooled connections go stale between retries.
  */
-async function controllableOrigin() {
+async function controllableOrigin({ keepAliveMs = 1000 } = {}) {
   const port = await freePort();
   const requests = [];
   let decide = () => ({ status: 200 });
@@ -43,6 +46,11 @@ async function controllableOrigin() {
         const entry = { path: req.url, headers: req.headers, body, at: Date.now() };
         requests.push(entry);
         const b = decide(entry) ?? { status: 200 };
+        if (b.destroy) {
+          entry.status = 'reset';
+          req.socket.destroy();
+          return;
+        }
         entry.status = b.status ?? 200;
         const answer = () => {
           if (res.destroyed) return;
@@ -54,7 +62,7 @@ async function controllableOrigin() {
         else answer();
       });
     });
-    server.keepAliveTimeout = 1000;
+    server.keepAliveTimeout = keepAliveMs;
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
@@ -96,7 +104,7 @@ const tencentUpload = (fileId) => ({
   FileUploadEvent: { FileId: fileId, MediaBasicInfo: { Name: 'v.mp4' } },
 });
 
-function makeConfig(origin, extra = {}) {
+function makeConfig(origin, dropper, extra = {}) {
   return {
     test_mode: true,
     allow_loopback: true,
@@ -114,6 +122,7 @@ function makeConfig(origin, extra = {}) {
         destinations: [{ url: origin.url('/ok'), secret: SECRET }, { url: origin.url('/fail'), secret: SECRET }],
       },
       { name: 'slow', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/slow'), secret: SECRET }] },
+      { name: 'drop', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: dropper.url('/drop'), secret: SECRET }] },
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       { name: 'bulkpull', vendor: 'tencent_vod', key: TKEY, pull: { token: PULL_TOKEN } },
@@ -132,6 +141,9 @@ function makeConfig(origin, extra = {}) {
 }
 
 let origin;
+// A second origin, for connections reset on purpose; its idle connections stay open (60 s),
+// so every connection it loses is one the test reset.
+let dropper;
 let worker;
 let stateDir;
 let config;
@@ -200,14 +212,16 @@ async function pullAll(source) {
 
 before(async () => {
   origin = await controllableOrigin();
+  dropper = await controllableOrigin({ keepAliveMs: 60_000 });
   stateDir = mkdtempSync(path.join(os.tmpdir(), 'mediahook-faults-state-'));
-  config = makeConfig(origin);
+  config = makeConfig(origin, dropper);
   await start();
 });
 
 after(async () => {
   await worker?.stop();
   await origin?.down();
+  await dropper?.down();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -392,9 +406,17 @@ describe('faults on one worker', () => {
       .catch(() => {});
     const ok = receivedIds(origin, '/ok');
     const fail = receivedIds(origin, '/fail');
+    const lines = worker.logLines();
     for (const id of ids) {
       assert.equal(ok.get(id), 1, 'the healthy destination got it once');
-      assert.ok(fail.get(id) <= 8 && fail.get(id) >= 7, `the failing one used its own budget of 8 (${fail.get(id)} POSTs seen)`);
+      // Every attempt the worker saw answered (HTTP 500) reached the origin; one whose outcome
+      // it does not know (a timeout, a connection lost twice) may not have.
+      const tries = lines.filter((l) => l.at === 'deliver' && l.event_id === id && l.attempt !== undefined
+        && new URL(l.url).pathname === '/fail');
+      const answered = tries.filter((l) => l.status === 500).length;
+      const why = `${fail.get(id)} POSTs seen; the worker's attempts: ${JSON.stringify(tries.map((l) => l.error))}`;
+      assert.equal(tries.length, 8, `eight attempts logged: ${why}`);
+      assert.ok(fail.get(id) <= 8 && fail.get(id) >= answered && answered >= 6, `the failing one used its own budget of 8: ${why}`);
     }
     const failBefore = new Map(ids.map((id) => [id, fail.get(id)]));
     const listed = await adminGet('/v1/events?source=fan&status=dead&limit=10');
@@ -410,6 +432,35 @@ describe('faults on one worker', () => {
       assert.equal(receivedIds(origin, '/fail').get(id), failBefore.get(id) + 1, 'one more POST after the replay');
     }
     origin.setDecide(() => ({ status: 200 }));
+  });
+
+  test('a connection lost before any answer is tried again at once, in the same attempt; lost twice, the attempt failed', async () => {
+    const arrivals = (id) => dropper.received('/drop').filter((r) => r.headers['webhook-id'] === id);
+    // The first POST of each event is read, then its connection reset: the second try, at
+    // once and in the same attempt, is answered.
+    dropper.setDecide((r) => (arrivals(r.headers['webhook-id']).length === 1 ? { destroy: true } : { status: 200 }));
+    const once = await ingest('drop', `drop-once-${randomBytes(3).toString('hex')}`);
+    await waitFor(async () => (await eventState('drop', once))?.status === 'delivered', { what: 'delivered on its second try', timeoutMs: 20_000 });
+    const d1 = (await eventState('drop', once)).destinations[0];
+    assert.equal(d1.attempts, 1, 'one attempt: the lost connection did not spend the budget');
+    assert.deepEqual(arrivals(once).map((r) => r.status), ['reset', 200]);
+
+    // Every connection reset: each attempt is two tries, then a failed attempt (backoff).
+    dropper.setDecide(() => ({ destroy: true }));
+    const always = await ingest('drop', `drop-always-${randomBytes(3).toString('hex')}`);
+    const failed = () => worker.logLines().filter((l) => l.at === 'deliver' && l.event_id === always && l.outcome === 'failed');
+    await waitFor(() => failed().length >= 2, { what: 'two failed attempts', timeoutMs: 30_000 });
+    for (const l of failed()) assert.match(l.error, /^network error: .* \(tried again after: .+\)$/, 'both tries named in the error');
+    dropper.setDecide(() => ({ status: 200 }));
+    await waitFor(async () => (await eventState('drop', always))?.status === 'delivered', { what: 'delivered once the origin answers', timeoutMs: 30_000 });
+    const k = failed().length;
+    const d2 = (await eventState('drop', always)).destinations[0];
+    assert.equal(d2.attempts, k + 1, 'one attempt per pair of tries');
+    // Two tries per failed attempt, never more; the last attempt's first try may still have
+    // been reset if it began as the origin came back.
+    const resets = arrivals(always).filter((r) => r.status === 'reset').length;
+    assert.ok(resets === 2 * k || resets === 2 * k + 1, `${resets} resets for ${k} failed attempts`);
+    assert.equal(arrivals(always).filter((r) => r.status === 200).length, 1);
   });
 
   test('a replay during a slow POST never starts a second POST and never flips delivered back', async () => {
