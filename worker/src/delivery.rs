@@ -88,6 +88,8 @@ pub fn gone(url: &str) -> AttemptResult {
 /// fails with "Network connection lost." without ever reaching the origin. Counting that as a
 /// failed attempt would spend the destination's budget and wait a backoff for nothing.
 /// (workers-sdk issue 14848 describes the same race on miniflare's own loopback server.)
+/// Each lost try is logged (`"outcome": "tried_again"`). One, not more: an origin that reads
+/// requests and then resets them would get every extra try as another POST.
 pub const NETWORK_ERROR_RETRIES: u32 = 1;
 
 /// POSTs `event` (JSON text) with `webhook-id: id` to `dest`. The timeout (`timeout_ms`, ms)
@@ -155,6 +157,12 @@ pub async fn post(
                         && subrequests.get() > 0 =>
                 {
                     subrequests.set(subrequests.get() - 1);
+                    // A trace of the lost try even if the next one is answered: the origin
+                    // may have read it (it then sees this webhook-id twice).
+                    crate::log_line(serde_json::json!({
+                        "at": "deliver", "event_id": id, "url": crate::util::url_for_log(url),
+                        "outcome": "tried_again", "error": format!("network error: {e}"),
+                    }));
                     lost.borrow_mut().push(e.to_string());
                 }
                 Err(e) => return Err(e),

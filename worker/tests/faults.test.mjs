@@ -444,6 +444,9 @@ describe('faults on one worker', () => {
     const d1 = (await eventState('drop', once)).destinations[0];
     assert.equal(d1.attempts, 1, 'one attempt: the lost connection did not spend the budget');
     assert.deepEqual(arrivals(once).map((r) => r.status), ['reset', 200]);
+    const traced = worker.logLines().filter((l) => l.at === 'deliver' && l.event_id === once && l.outcome === 'tried_again');
+    assert.equal(traced.length, 1, 'the lost try is logged although the attempt delivered');
+    assert.match(traced[0].error, /^network error: /);
 
     // Every connection reset: each attempt is two tries, then a failed attempt (backoff).
     dropper.setDecide(() => ({ destroy: true }));
@@ -451,6 +454,7 @@ describe('faults on one worker', () => {
     const failed = () => worker.logLines().filter((l) => l.at === 'deliver' && l.event_id === always && l.outcome === 'failed');
     await waitFor(() => failed().length >= 2, { what: 'two failed attempts', timeoutMs: 30_000 });
     for (const l of failed()) assert.match(l.error, /^network error: .* \(tried again after: .+\)$/, 'both tries named in the error');
+    const retriedLines = () => worker.logLines().filter((l) => l.at === 'deliver' && l.event_id === always && l.outcome === 'tried_again').length;
     dropper.setDecide(() => ({ status: 200 }));
     await waitFor(async () => (await eventState('drop', always))?.status === 'delivered', { what: 'delivered once the origin answers', timeoutMs: 30_000 });
     const k = failed().length;
@@ -460,6 +464,8 @@ describe('faults on one worker', () => {
     // been reset if it began as the origin came back.
     const resets = arrivals(always).filter((r) => r.status === 'reset').length;
     assert.ok(resets === 2 * k || resets === 2 * k + 1, `${resets} resets for ${k} failed attempts`);
+    // Each failed attempt's first try, and the last attempt's if it was reset, was tried again.
+    assert.equal(retriedLines(), resets - k, 'every reset try that was tried again is logged');
     assert.equal(arrivals(always).filter((r) => r.status === 200).length, 1);
   });
 
