@@ -754,8 +754,10 @@ describe('soak', () => {
       for (const [id, n] of counts) {
         if (n === 1) continue;
         // A second POST only where an attempt's outcome was unknown: a timeout (logged, or a
-        // hang we caused), or a POST in flight when the worker was killed.
-        const timedOut = hangs.has(`${p} ${id}`) || lines.some((l) => l.at === 'deliver' && l.event_id === id && /timeout/.test(l.error ?? ''));
+        // hang we caused), a connection lost before the answer (logged), or a POST in flight
+        // when the worker was killed.
+        const timedOut = hangs.has(`${p} ${id}`) || lines.some((l) => l.at === 'deliver' && l.event_id === id
+          && new URL(l.url).pathname === p && (/timeout|network error/.test(l.error ?? '') || l.outcome === 'tried_again'));
         // In flight at a kill: it reached the origin before the old process was gone (the
         // origin stamps an arrival when this process's event loop reads it, so up to 500 ms
         // after the kill returned, long before the new worker is up and past the step's
