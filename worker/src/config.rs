@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use mediahook_core::standard_webhooks::{decode_signing_secret, Webhook};
 use mediahook_core::tc3;
-use mediahook_core::url_policy::{check_url, UrlPolicy};
+use mediahook_core::url_policy::{check_url, UrlPolicy, UrlRejection};
 use mediahook_core::verify::{SourceKey, TimestampMeaning};
 use mediahook_core::volcengine::SignOrder;
 use mediahook_core::Vendor;
@@ -1022,10 +1022,14 @@ fn parse_destination(
         Some(u) => match check_url(u, policy) {
             Ok(()) => Some(u.to_string()),
             Err(e) => {
-                let hint = if policy.allow_loopback {
-                    ""
-                } else {
-                    "; \"allow_loopback\": true lets 127.0.0.1 through for local development"
+                // Only where the option would help: it lets loopback hosts through, nothing else.
+                let hint = match e {
+                    UrlRejection::Loopback | UrlRejection::LocalhostName
+                        if !policy.allow_loopback =>
+                    {
+                        "; \"allow_loopback\": true lets 127.0.0.1 through for local development"
+                    }
+                    _ => "",
                 };
                 p.push(
                     &format!("{at}.url"),
@@ -1118,6 +1122,35 @@ mod tests {
         assert!(!c.admin_token_matches("0123456789abcdeF"));
         assert!(!c.admin_token_matches(""));
         assert_eq!(c.delivery, DeliveryPolicy::default());
+    }
+
+    #[test]
+    fn the_allow_loopback_hint_only_where_it_would_help() {
+        let refused = |url: &str, allow: bool| {
+            let cfg = format!(
+                r#"{{"allow_loopback":{allow},"sources":[{{"name":"a","vendor":"tencent_vod","key":"k",
+                   "destinations":[{{"url":"{url}","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}]}}]}}"#
+            );
+            parse(&cfg).unwrap_err().join("\n")
+        };
+        for url in ["http://127.0.0.1:9/x", "http://localhost:9/x"] {
+            let e = refused(url, false);
+            assert!(e.contains("\"allow_loopback\": true lets"), "{url}: {e}");
+        }
+        for url in [
+            "http://10.0.0.1/x",
+            "http://169.254.169.254/x",
+            "ftp://example.com/x",
+        ] {
+            for allow in [false, true] {
+                let e = refused(url, allow);
+                assert!(
+                    e.contains("refused by the callback-URL policy"),
+                    "{url}: {e}"
+                );
+                assert!(!e.contains("allow_loopback"), "{url}: {e}");
+            }
+        }
     }
 
     #[test]
