@@ -59,6 +59,11 @@ mh_node() {
   export PATH="$dir/node_modules/.bin:$dir/node_modules/node/bin:$PATH"
   export WASM_OPT_BIN="$dir/node_modules/binaryen/bin/wasm-opt"
   export WRANGLER_SEND_METRICS=false
+  # wrangler's local trace store (miniflare's "local observability"): every invocation, each
+  # Durable Object call included, writes its trace to an SQLite file in the persisted state and
+  # syncs it, in the same workerd as the worker. mediahook logs its own lines; off unless the
+  # caller turns it on (X_LOCAL_OBSERVABILITY=true). Nothing on Cloudflare depends on it.
+  export X_LOCAL_OBSERVABILITY="${X_LOCAL_OBSERVABILITY:-false}"
   export MH_NODE_MODULES="$dir/node_modules"
 }
 

@@ -235,7 +235,8 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
     cwd: dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+    // X_LOCAL_OBSERVABILITY: wrangler's local trace store off, as in scripts/tools.sh.
+    env: { X_LOCAL_OBSERVABILITY: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
   });
   let output = '';
   // Our structured lines, parsed as they arrive and all kept (the raw output is truncated, so
