@@ -15,6 +15,25 @@ ORIGIN_PORT=${ORIGIN_PORT:-8788}
 . scripts/tools.sh worker
 set -euo pipefail
 
+# The ports must be free before anything is built or started: the readiness check below asks
+# http://127.0.0.1:$PORT/healthz, and another worker already there would answer it.
+port_free() {
+  node -e '
+    const s = require("node:net").createServer();
+    s.once("error", () => process.exit(1));
+    s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close(() => process.exit(0)));' "$1"
+}
+need_port() { # NAME VALUE
+  if ! port_free "$2"; then
+    printf 'scripts/run.sh: 127.0.0.1:%s (%s) is already in use: stop what holds it, or choose another port (%s=<port> bash scripts/run.sh).\n' "$2" "$1" "$1" >&2
+    exit 1
+  fi
+}
+need_port PORT "$PORT"
+if [ -z "${MEDIAHOOK_CONFIG:-}" ]; then
+  need_port ORIGIN_PORT "$ORIGIN_PORT"
+fi
+
 # The web console at / needs the npm package's browser build (built once, then cached).
 bash scripts/build-console.sh
 
