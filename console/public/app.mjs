@@ -698,6 +698,14 @@ function generateSample() {
     $('sample-box').hidden = false;
     return;
   }
+  if (info.requiresCallbackUrl && !callbackUrl.trim()) {
+    sent.className = 'bad';
+    sent.textContent = `Enter the source's callback_url first: ${info.name} signs it.`;
+    $('sample-box').hidden = false;
+    $('sample-curl').textContent = '';
+    $('sample-url').focus();
+    return;
+  }
   const signed = mh.signCallback(vendor, {
     body: freshSample(sample.body, now), key, now, ...options,
     callbackUrl: info.requiresCallbackUrl ? callbackUrl : undefined,

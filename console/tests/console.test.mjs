@@ -544,6 +544,15 @@ describe('web console (Chromium, worker on workerd)', { timeout: 300_000 }, () =
   });
 
   it('a generated sample reaches the worker (page button and curl line) and shows as delivered', async () => {
+    // Baidu without the callback_url it signs: the page says so and signs nothing.
+    await view('inspect');
+    await page.selectOption('#sample-vendor', 'baidu_vod');
+    await page.locator('#sample-source').fill('baidu-demo');
+    await page.locator('#sample-key').fill(KEYS.baidu);
+    await page.locator('#sample-url').fill('');
+    await page.locator('#sample-generate').click();
+    await page.locator('#sample-sent.bad', { hasText: "Enter the source's callback_url first: Baidu" }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('#sample-curl').textContent(), '');
     // Baidu: the signature covers the callback_url configured for the source.
     const id = await generateAndSend({ vendor: 'baidu_vod', type: 'MEDIA_TRANSCODE_COMPLETE', source: 'baidu-demo', key: KEYS.baidu, url: BAIDU_URL });
     assert.ok(id);

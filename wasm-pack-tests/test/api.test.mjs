@@ -112,6 +112,21 @@ describe('MediahookError', () => {
     assert.equal(m.verifyCallback('tencent_vod', { body: t.body, key: 'k', now: NOW }).vendor, 'tencent_vod');
   });
 
+  it('signCallback: no callbackUrl for a vendor that signs it is the same TypeError (it would sign an empty URL no real callback has)', () => {
+    const m = requireMediahook();
+    const body = { eventType: 'MEDIA_UPLOAD_COMPLETE', EventType: 'FileUploadComplete' };
+    for (const vendor of ['baidu_vod', 'aliyun_vod']) {
+      for (const extra of [{}, { callbackUrl: '' }, { callbackUrl: undefined }]) {
+        assert.throws(() => m.signCallback(vendor, { body, key: 'k', now: NOW, ...extra }),
+          (e) => e instanceof TypeError && e.message.startsWith(`callbackUrl is required for ${vendor}`), `${vendor} ${JSON.stringify(extra)}`);
+      }
+      assert.throws(() => m.signCallback(vendor, { body, key: 'k', now: NOW, callbackUrl: 42 }), TypeError);
+    }
+    for (const vendor of ['tencent_vod', 'tencent_live', 'volcengine_live', 'byteplus_live']) {
+      assert.equal(typeof m.signCallback(vendor, { body, key: 'k', now: NOW }).body, 'string', vendor);
+    }
+  });
+
   it('validateConfig: a config nested too deeply (for serde_json, or for JSON.stringify itself) is a TypeError saying so', () => {
     const m = requireMediahook();
     const deep = (n) => JSON.parse('['.repeat(n) + ']'.repeat(n));

@@ -352,7 +352,7 @@ function createApi(raw, nodeCrypto, nodeBuffer) {
     if (typeof body !== 'string') throw typeError('body must be a string or an object');
     const key = strArg(req.key, 'key');
     const now = numArg(req.now, 'now', Date.now());
-    const callbackUrl = strArg(req.callbackUrl, 'callbackUrl', '');
+    const callbackUrl = callbackUrlArg(vendor, req.callbackUrl);
     const user = strArg(req.user, 'user', 'mediahook');
     const ttl = numArg(req.ttlSeconds, 'ttlSeconds', 600);
     const order = orderArg(req.signOrder);

@@ -180,7 +180,7 @@ export interface SignCallbackRequest {
   key: string;
   /** Now, Unix milliseconds (default `Date.now()`). */
   now?: number;
-  /** Baidu, Alibaba: the callback URL configured at the vendor. */
+  /** Baidu, Alibaba: the callback URL configured at the vendor, exactly (it is signed; required for them). */
   callbackUrl?: string;
   /** Baidu: the account id sent in `vod-callback-auth-user` (default `"mediahook"`). */
   user?: string;
@@ -203,8 +203,12 @@ export interface SignedCallback {
 /**
  * Signs a callback the way the vendor does (for tests, local development and replays).
  * @throws {MediahookError} `malformed_payload` when the body is not a JSON object.
+ * @throws {TypeError} on bad arguments (unknown vendor, missing key, no `callbackUrl` for Baidu or Alibaba, …).
  */
-export declare function signCallback(vendor: Vendor, req: SignCallbackRequest): SignedCallback;
+export declare function signCallback<V extends Vendor>(
+  vendor: V,
+  req: SignCallbackRequest & (V extends CallbackUrlVendor ? { callbackUrl: string } : unknown),
+): SignedCallback;
 
 /** One registered vendor, as the core describes it ({@link vendorInfo}). */
 export interface VendorInfo {
