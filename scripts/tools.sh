@@ -62,8 +62,12 @@ mh_node() {
   # wrangler's local trace store (miniflare's "local observability"): every invocation, each
   # Durable Object call included, writes its trace to an SQLite file in the persisted state and
   # syncs it, in the same workerd as the worker. mediahook logs its own lines; off unless the
-  # caller turns it on (X_LOCAL_OBSERVABILITY=true). Nothing on Cloudflare depends on it.
-  export X_LOCAL_OBSERVABILITY="${X_LOCAL_OBSERVABILITY:-false}"
+  # caller turns it on (X_LOCAL_OBSERVABILITY=true, 1, yes or on). Nothing on Cloudflare
+  # depends on it. wrangler accepts only "true" or "false" here (anything else stops it).
+  case "${X_LOCAL_OBSERVABILITY:-}" in
+    [Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss]|[Oo][Nn]) export X_LOCAL_OBSERVABILITY=true ;;
+    *) export X_LOCAL_OBSERVABILITY=false ;;
+  esac
   export MH_NODE_MODULES="$dir/node_modules"
 }
 

@@ -1,8 +1,9 @@
 //! The admin API (bearer `admin_token`, constant-time check): `GET /v1/sources`,
 //! `GET /v1/events` (`?source&status&limit≤500&before=<cursor>`, newest first; the answer's
 //! `next_before` continues the listing), `GET /v1/events/{id}`, `POST /v1/events/{id}/replay`,
-//! `POST /v1/dead-letters/replay` (`?source&type&limit≤1000`, oldest first; call again while
-//! `more` is true), `GET /v1/dead-letters/quarantine` (queue messages that did not parse).
+//! `POST /v1/dead-letters/replay` (`?source&type&limit≤1000&after=<cursor>`, oldest first per
+//! shard; call again with `after=<next_after>` while `more` is true),
+//! `GET /v1/dead-letters/quarantine` (queue messages that did not parse).
 //! Every answer is bounded, whatever the number of stored events.
 
 use serde_json::{json, Value};
@@ -16,6 +17,39 @@ use crate::protocol::{
 };
 use crate::util::{percent_decode, url_for_log};
 use crate::{pull_api, store, valid_config};
+
+/// Where a dead-letter replay pass ended: `"<source>~<shard>~<ms>.<id>"` in the API (`~`
+/// never occurs in a source name).
+#[derive(Debug, Clone, PartialEq)]
+struct ReplayCursor {
+    source: String,
+    shard: u32,
+    position: Cursor,
+}
+
+impl ReplayCursor {
+    fn to_param(&self) -> String {
+        format!(
+            "{}~{}~{}",
+            self.source,
+            self.shard,
+            self.position.to_param()
+        )
+    }
+
+    fn parse(s: &str) -> Option<ReplayCursor> {
+        let mut parts = s.splitn(3, '~');
+        let (source, shard, position) = (parts.next()?, parts.next()?, parts.next()?);
+        if source.is_empty() || shard.is_empty() || !shard.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(ReplayCursor {
+            source: source.into(),
+            shard: shard.parse().ok()?,
+            position: Cursor::parse(position)?,
+        })
+    }
+}
 
 fn limit_param(q: &[(String, String)], default: i64, max: i64) -> Result<i64, ApiError> {
     match param(q, "limit") {
@@ -160,7 +194,7 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                     .filter(|(src, _)| src == s)
                     .map(|(_, e)| e.clone())
                     .collect();
-                pull_api::add_pull_status(env, s, &mut mine).await?;
+                pull_api::add_pull_status(env, s, &mut mine).await;
                 for e in mine {
                     if let Some(slot) = all
                         .iter_mut()
@@ -201,7 +235,7 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                     if let Some(mut event) = v.event {
                         if is_pull(s) {
                             pull_api::add_pull_status(env, s, std::slice::from_mut(&mut event))
-                                .await?;
+                                .await;
                         }
                         return ok_json(200, &event);
                     }
@@ -245,10 +279,35 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                 ));
             }
             let limit = limit_param(&q, 100, 1000)?;
+            // A pass goes through the sources in order, each one's shards in order, each
+            // shard's dead events oldest first; `after` is where the previous call ended.
+            let after = match param(&q, "after") {
+                None => None,
+                Some(a) => {
+                    let c = ReplayCursor::parse(a).ok_or_else(|| {
+                        ApiError::bad_request(
+                            "after must be a next_after value of a previous replay",
+                        )
+                    })?;
+                    let Some(at) = sources.iter().position(|s| *s == c.source) else {
+                        return Err(ApiError::bad_request(
+                            "after names a source this replay does not cover",
+                        ));
+                    };
+                    Some((at, c))
+                }
+            };
             let (mut replayed, mut failed, mut more) = (Vec::new(), 0u64, false);
-            'sources: for s in &sources {
+            let mut last: Option<ReplayCursor> = None;
+            'sources: for (i, s) in sources.iter().enumerate() {
                 let Some(src) = cfg.source(s) else { continue };
-                for shard in store::shard_names(src) {
+                for (k, shard) in store::shard_names(src).into_iter().enumerate() {
+                    let k = u32::try_from(k).unwrap_or(u32::MAX);
+                    let from = match &after {
+                        Some((at, c)) if (i, k) < (*at, c.shard) => continue,
+                        Some((at, c)) if (i, k) == (*at, c.shard) => Some(c.position.clone()),
+                        _ => None,
+                    };
                     let remaining = limit - replayed.len() as i64;
                     if remaining <= 0 {
                         more = true;
@@ -258,17 +317,31 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                         source: s.to_string(),
                         type_pattern: type_pattern.map(String::from),
                         limit: remaining,
+                        after: from,
                     };
                     let v: ReplayDeadResp =
                         protocol::call(env, store::BINDING, &shard, "/replay-dead", &body).await?;
                     replayed.extend(v.replayed.iter().map(|id| json!({"source": s, "id": id})));
                     failed += u64::from(v.failed);
                     more |= v.more;
+                    if let Some(position) = v.last {
+                        last = Some(ReplayCursor {
+                            source: s.to_string(),
+                            shard: k,
+                            position,
+                        });
+                    }
                 }
             }
+            let next_after = if more {
+                last.map(|c| c.to_param())
+                    .or_else(|| param(&q, "after").map(String::from))
+            } else {
+                None
+            };
             ok_json(
                 202,
-                &json!({"replayed": replayed, "count": replayed.len(), "failed": failed, "more": more}),
+                &json!({"replayed": replayed, "count": replayed.len(), "failed": failed, "more": more, "next_after": next_after}),
             )
         }
         ["v1", "dead-letters", "quarantine"] => {
@@ -286,5 +359,37 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
             ok_json(200, &json!({"messages": v.messages}))
         }
         _ => Err(ApiError::no_route()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_cursor_reads_back_as_written_and_junk_is_refused() {
+        let c = ReplayCursor {
+            source: "tencent-prod.v2".into(),
+            shard: 3,
+            position: Cursor {
+                at: 1_735_725_600_000,
+                id: "evt_a~b.c".into(),
+            },
+        };
+        assert_eq!(c.to_param(), "tencent-prod.v2~3~1735725600000.evt_a~b.c");
+        assert_eq!(ReplayCursor::parse(&c.to_param()), Some(c));
+        for bad in [
+            "",
+            "s",
+            "s~1",
+            "s~x~1.e",
+            "~1~1.e",
+            "s~~1.e",
+            "s~1~x.e",
+            "s~1~1.",
+            "s~99999999999~1.e",
+        ] {
+            assert_eq!(ReplayCursor::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -294,6 +294,10 @@ pub struct ReplayDeadReq {
     pub type_pattern: Option<String>,
     /// At most this many.
     pub limit: i64,
+    /// Only dead events after this position (oldest first: newer ones), so that a pass goes
+    /// on past events that died again at once.
+    #[serde(default)]
+    pub after: Option<Cursor>,
 }
 
 /// Answer of `replay-dead`.
@@ -305,6 +309,9 @@ pub struct ReplayDeadResp {
     pub failed: u32,
     /// Whether more dead events match.
     pub more: bool,
+    /// The position of the last replayed event (where the next call goes on).
+    #[serde(default)]
+    pub last: Option<Cursor>,
 }
 
 /// Answer of `quarantined`: kept queue messages that did not parse.

@@ -26,21 +26,33 @@ pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
 /// Adds `"pull"` to admin API events of a pull source: their state in its `PullQueue`, or
 /// `{"status": "absent"}` (not kept for pulling: a type the pull filter leaves out, or removed
-/// after `retention_seconds`).
-pub(crate) async fn add_pull_status(
-    env: &Env,
-    source: &str,
-    events: &mut [Value],
-) -> worker::Result<()> {
+/// after `retention_seconds`). When the `PullQueue` cannot be asked, `{"status": "unknown",
+/// "error": "…"}` (logged): the events are still listed, as the push side knows them.
+pub(crate) async fn add_pull_status(env: &Env, source: &str, events: &mut [Value]) {
     if events.is_empty() {
-        return Ok(());
+        return;
     }
     let ids: Vec<String> = events
         .iter()
         .filter_map(|e| e["id"].as_str().map(String::from))
         .collect();
-    let mut out: StatusResp =
-        protocol::call(env, BINDING, source, "/status", &StatusReq { ids }).await?;
+    let asked: Result<StatusResp, _> =
+        protocol::call(env, BINDING, source, "/status", &StatusReq { ids }).await;
+    let mut out = match asked {
+        Ok(out) => out,
+        Err(e) => {
+            let error = e.to_string();
+            crate::log_line(
+                json!({"at": "admin", "source": source, "outcome": "pull_status_unknown", "error": error}),
+            );
+            for ev in events.iter_mut() {
+                if let Some(obj) = ev.as_object_mut() {
+                    obj.insert("pull".into(), json!({"status": "unknown", "error": error}));
+                }
+            }
+            return;
+        }
+    };
     for ev in events.iter_mut() {
         let id = ev["id"].as_str().unwrap_or_default().to_string();
         let status = out
@@ -52,7 +64,6 @@ pub(crate) async fn add_pull_status(
             obj.insert("pull".into(), status);
         }
     }
-    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]

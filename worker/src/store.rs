@@ -40,8 +40,8 @@ use crate::config::{Config, Source, TypePattern};
 use crate::faults::{self, Part};
 use crate::policy::after_attempt;
 use crate::protocol::{
-    answer, parse, Admit, AttemptOutcome, AttemptResult, DeliveryState, Done, EventRef, EventState,
-    GetResp, IngestOutcome, IngestReq, IngestResp, ListReq, ListResp, QuarantineList,
+    answer, parse, Admit, AttemptOutcome, AttemptResult, Cursor, DeliveryState, Done, EventRef,
+    EventState, GetResp, IngestOutcome, IngestReq, IngestResp, ListReq, ListResp, QuarantineList,
     QuarantineReq, ReplayDeadReq, ReplayDeadResp, ReplayOutcome, ReplayResp, WakeReq,
 };
 use crate::sync::{Notify, Semaphore};
@@ -1358,23 +1358,37 @@ impl EventStore {
                 None => return Err(Error::RustError("bad type pattern".into())),
             },
         };
+        let after = match &r.after {
+            Some(c) => {
+                binds.extend([c.at.into(), c.at.into(), c.id.as_str().into()]);
+                "AND (received_at > ? OR (received_at = ? AND id > ?))"
+            }
+            None => "",
+        };
         binds.push((limit + 1).into());
         #[derive(Deserialize)]
         struct Row {
             id: String,
+            received_at: i64,
         }
         let dead: Vec<Row> = self.rows(
             &format!(
-                "SELECT id FROM events WHERE state = 'dead' {filter} ORDER BY received_at, id LIMIT ?"
+                "SELECT id, received_at FROM events WHERE state = 'dead' {filter} {after}
+                 ORDER BY received_at, id LIMIT ?"
             ),
             binds,
         )?;
         let more = dead.len() as i64 > limit;
         let now = now_ms();
         let mut replayed = Vec::new();
+        let mut last = None;
         for row in dead.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
             self.reset(&row.id, true, now)?;
             self.refresh_state(&row.id, now)?;
+            last = Some(Cursor {
+                at: row.received_at,
+                id: row.id.clone(),
+            });
             replayed.push(row.id);
         }
         if !replayed.is_empty() {
@@ -1384,6 +1398,7 @@ impl EventStore {
             replayed,
             failed: 0,
             more,
+            last,
         })
     }
 }

@@ -126,6 +126,7 @@ function makeConfig(origin, dropper, extra = {}) {
       { name: 'old', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/old'), secret: SECRET }] },
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       { name: 'bulkpull', vendor: 'tencent_vod', key: TKEY, pull: { token: PULL_TOKEN } },
+      { name: 'redead', vendor: 'tencent_vod', key: TKEY, shards: 2, destinations: [{ url: origin.url('/redead'), secret: SECRET }] },
       { name: 'typed', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/typed'), secret: SECRET, types: ['media.upload.*'] }] },
       {
         name: 'mixed', vendor: 'tencent_vod', key: TKEY,
@@ -383,6 +384,26 @@ describe('faults on one worker', () => {
     origin.setDecide(() => ({ status: 200 }));
   });
 
+  test('a pull queue that cannot be reached: the admin listing and the event still answer, its pull side "unknown"', async () => {
+    const id = await ingest('pulled', `pullq-${randomBytes(3).toString('hex')}`);
+    await waitFor(async () => (await eventState('pulled', id))?.pull?.status === 'pending', { what: 'the event handed to the pull queue' });
+    await testPost('/v1/test/faults', { pull_ms: 30_000 });
+    try {
+      for (const p of ['/v1/events?source=pulled', '/v1/events?limit=500', `/v1/events/${id}?source=pulled`]) {
+        const r = await adminGet(p);
+        assert.equal(r.status, 200, `${p}: ${JSON.stringify(r.json)}`);
+        const ev = r.json.events ? r.json.events.find((e) => e.id === id) : r.json;
+        assert.ok(ev, `${p} lists the event`);
+        assert.equal(ev.pull.status, 'unknown', p);
+        assert.match(ev.pull.error, /pull|unavailable|fault/i, p);
+      }
+      assert.ok(worker.logLines().some((l) => l.outcome === 'pull_status_unknown' && l.source === 'pulled'), 'logged');
+    } finally {
+      await testPost('/v1/test/faults', {});
+    }
+    assert.equal((await eventState('pulled', id)).pull.status, 'pending', 'known again once the queue answers');
+  });
+
   test('one destination failing for all its attempts while another succeeds: its own budget only; dead, then replayed', async () => {
     let failing = true;
     origin.setDecide((r) => (r.path === '/fail' && failing ? { status: 500 } : { status: 200 }));
@@ -574,6 +595,43 @@ describe('bounds', () => {
     await waitFor(() => replayed.every((id) => receivedIds(origin, '/bulk').has(id)), { what: '1000 replayed events delivered', timeoutMs: 90_000, everyMs: 500 });
     await sleep(1000);
     assert.equal(receivedIds(origin, '/bulk').size, 1000, 'only the replayed ones');
+  });
+});
+
+describe('dead-letter replay passes', () => {
+  test('a pass goes on past events that die again at once (after=next_after), across shards, each dead event once', async () => {
+    const tag = randomBytes(3).toString('hex');
+    // Older: 6 dead events per shard whose destination is no longer configured (a replay
+    // finds it gone: they are dead again at once, without a POST).
+    for (const shard of [0, 1]) await testPost('/v1/test/seed-dead', { source: 'redead', shard, n: 6, url: origin.url('/gone'), tag: `${tag}g${shard}` });
+    await sleep(20);
+    // Newer: 4 per shard, dead at the configured destination, which answers now.
+    for (const shard of [0, 1]) await testPost('/v1/test/seed-dead', { source: 'redead', shard, n: 4, url: origin.url('/redead'), tag: `${tag}r${shard}` });
+    const seen = [];
+    let after;
+    let calls = 0;
+    do {
+      const r = await adminPost(`/v1/dead-letters/replay?source=redead&limit=5${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      assert.equal(r.status, 202, JSON.stringify(r.json));
+      seen.push(...r.json.replayed.map((x) => x.id));
+      assert.equal(r.json.next_after != null, r.json.more, 'a cursor exactly while more remain');
+      after = r.json.next_after;
+      calls++;
+      // Time for the replayed ones without a destination to die again (before the fix, every
+      // call met them again as the oldest dead events).
+      await sleep(500);
+    } while (after && calls < 10);
+    assert.equal(seen.length, 20, `every dead event of the pass (${calls} calls)`);
+    assert.equal(new Set(seen).size, 20, 'each one once');
+    const live = seen.filter((id) => id.includes(`${tag}r`));
+    assert.equal(live.length, 8);
+    await waitFor(() => live.every((id) => receivedIds(origin, '/redead').has(id)), { what: 'the 8 newer events delivered', timeoutMs: 60_000 });
+    assert.equal(origin.received('/gone').length, 0, 'nothing sent to the removed destination');
+    // A cursor that is not one, or names a source this replay does not cover: 400.
+    assert.equal((await adminPost('/v1/dead-letters/replay?source=redead&after=nope')).status, 400);
+    const other = await adminPost(`/v1/dead-letters/replay?source=push&after=${encodeURIComponent('redead~0~1.evt_x')}`);
+    assert.equal(other.status, 400);
+    assert.equal(other.json.error.code, 'bad_request');
   });
 });
 

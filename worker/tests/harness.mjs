@@ -235,8 +235,13 @@ export async function startWorker(config, { name = 'worker', logLevel = 'log', p
     cwd: dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // X_LOCAL_OBSERVABILITY: wrangler's local trace store off, as in scripts/tools.sh.
-    env: { X_LOCAL_OBSERVABILITY: 'false', ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: {
+      ...process.env,
+      // wrangler's local trace store: off unless asked for, as in scripts/tools.sh (wrangler
+      // itself accepts only "true" or "false").
+      X_LOCAL_OBSERVABILITY: /^(true|1|yes|on)$/i.test(process.env.X_LOCAL_OBSERVABILITY ?? '') ? 'true' : 'false',
+      WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0',
+    },
   });
   let output = '';
   // Our structured lines, parsed as they arrive and all kept (the raw output is truncated, so
