@@ -30,4 +30,4 @@ if [ ! -d node_modules/standardwebhooks ] || [ ! -d node_modules/tencentcloud-sd
 fi
 # Each test file starts its own wrangler dev (fresh state dir) and stops it; faults.test.mjs
 # also kills and restarts it (SOAK_N sets its soak's size, default 3000).
-timeout 900 node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
+timeout 1500 node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

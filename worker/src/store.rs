@@ -11,9 +11,10 @@
 //! so a slow or failing origin never holds up another. A lane leases a round of rows
 //! (up to [`LEASE_WAVES`] × its cap) with one compare-and-set (`lease` token, lease end stored
 //! in `next_at`), reads their events in one statement, POSTs them, at most its cap at once
-//! (timeout started once a connection slot of the shard is held; 6 slots), and records each
-//! result as soon as it is in, only if its lease still holds (answers that arrive together
-//! in one statement). Each (event, destination) has its own attempts and schedule
+//! (timeout started once a connection slot of the shard is held; 6 slots; a lease that would
+//! end before the POST can is extended first, by compare-and-set, or the POST is not made),
+//! and records each result as soon as it is in, only if its lease still holds (answers that
+//! arrive together in one statement). Each (event, destination) has its own attempts and schedule
 //! ([`crate::policy`]); only its own budget or a 410 ends it. After a crash or restart the
 //! stored alarm fires at the earliest `next_at` (a lease's end counts as one), so every
 //! pending step resumes at its scheduled time.
@@ -714,6 +715,8 @@ impl EventStore {
                 return Ok(());
             }
             let token = crate::ids::random_hex(8);
+            let lease_until = now + lease_ms;
+            let lease = (token.as_str(), lease_until);
             let leased: Vec<Leased> = self.rows(
                 "UPDATE deliveries SET lease = ?, next_at = ?
                  WHERE rowid IN (SELECT rowid FROM deliveries WHERE state = 'pending' AND url = ?
@@ -721,7 +724,7 @@ impl EventStore {
                  RETURNING event_id, attempts",
                 vec![
                     token.as_str().into(),
-                    (now + lease_ms).into(),
+                    lease_until.into(),
                     url.into(),
                     now.into(),
                     cap.into(),
@@ -754,7 +757,7 @@ impl EventStore {
                         Err(e) => Err(e.clone()),
                     };
                     let slots = &slots;
-                    async move { (i, self.attempt(cfg, src, url, ev, slots).await) }
+                    async move { (i, self.attempt(cfg, src, url, ev, slots, lease).await) }
                 })
                 .collect();
             // Each result is recorded as soon as it is in (those that finish together, in one
@@ -822,7 +825,8 @@ impl EventStore {
     }
 
     /// One attempt of one step: `ev` is its stored event (`None`: gone), or the error that
-    /// kept it from being read (a failed attempt, retried).
+    /// kept it from being read (a failed attempt, retried); `lease` is the round's (token,
+    /// lease end in Unix ms).
     async fn attempt(
         &self,
         cfg: &Config,
@@ -830,6 +834,7 @@ impl EventStore {
         url: &str,
         ev: std::result::Result<Option<Stored>, String>,
         lane_slots: &Semaphore,
+        lease: (&str, i64),
     ) -> AttemptResult {
         let ev = match ev {
             Ok(Some(ev)) => ev,
@@ -854,6 +859,20 @@ impl EventStore {
                     // The lane's cap first, then one of the shard's connections.
                     let _lane = lane_slots.acquire().await;
                     let _slot = self.connections.acquire().await;
+                    if !self.lease_holds(&ev.id, url, lease, cfg.delivery.timeout_ms) {
+                        // Its result is not recorded either: the token no longer holds.
+                        return AttemptResult {
+                            url: url.into(),
+                            outcome: AttemptOutcome::Failed,
+                            status: None,
+                            error: Some(
+                                "not sent: while the attempt waited for a connection its lease \
+                                 ended and a replay (or a newer lease) took the step"
+                                    .into(),
+                            ),
+                            retry_after: None,
+                        };
+                    }
                     crate::delivery::post(
                         &ev.id,
                         dest,
@@ -863,6 +882,36 @@ impl EventStore {
                     )
                     .await
                 }
+            }
+        }
+    }
+
+    /// Whether the round's lease on the step (`lease`: token, end in Unix ms) covers a POST
+    /// that starts now and may take `timeout_ms`. The lease is sized for the round's waves,
+    /// but an attempt can wait longer for one of the shard's connections (other lanes hold
+    /// them); a replay would then find the step no longer in flight and send it again beside
+    /// this POST. So a lease that would end before this POST can is first extended, with a
+    /// compare-and-set on the token: `false` when a replay or a newer lease took the step
+    /// meanwhile (or the storage cannot say), and the POST is not made.
+    fn lease_holds(&self, id: &str, url: &str, lease: (&str, i64), timeout_ms: u32) -> bool {
+        let (token, until) = lease;
+        let needed = now_ms() + i64::from(timeout_ms) + LEASE_EXTRA_MS;
+        if needed <= until {
+            return true;
+        }
+        let extended = self.exec(
+            "UPDATE deliveries SET next_at = ? WHERE event_id = ? AND url = ? AND lease = ?
+             AND state = 'pending' RETURNING 1",
+            vec![needed.into(), id.into(), url.into(), token.into()],
+        );
+        match extended {
+            Ok(rows) => rows.raw().next().is_some_and(|r| r.is_ok()),
+            Err(e) => {
+                console_error!(
+                    "{}",
+                    json!({"at": "store.lease", "event_id": id, "error": e.to_string()})
+                );
+                false
             }
         }
     }

@@ -127,6 +127,10 @@ function makeConfig(origin, dropper, extra = {}) {
       { name: 'bulk', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/bulk'), secret: SECRET }] },
       { name: 'bulkpull', vendor: 'tencent_vod', key: TKEY, pull: { token: PULL_TOKEN } },
       { name: 'redead', vendor: 'tencent_vod', key: TKEY, shards: 2, destinations: [{ url: origin.url('/redead'), secret: SECRET }] },
+      {
+        name: 'overrun', vendor: 'tencent_vod', key: TKEY,
+        destinations: Array.from({ length: 9 }, (_, i) => ({ url: origin.url(`/o${i + 1}`), secret: SECRET })),
+      },
       { name: 'typed', vendor: 'tencent_vod', key: TKEY, destinations: [{ url: origin.url('/typed'), secret: SECRET, types: ['media.upload.*'] }] },
       {
         name: 'mixed', vendor: 'tencent_vod', key: TKEY,
@@ -361,6 +365,70 @@ describe('alarms during a run (one shard)', () => {
     assert.equal(sent(earlier).length, 2, 'the replayed event was POSTed again, once');
     assert.equal((await eventState('typed', nowhere)).status, 'delivered', 'the event without destinations is stored, with nothing to do');
     assert.equal(sent(nowhere).length, 0);
+  });
+});
+
+describe('rounds longer than their lease', () => {
+  test('a step that waited past its lease for a connection is not sent beside a replay; a POST that starts late extends its lease', { timeout: 240_000 }, async () => {
+    // 9 destinations answering after 1 s, `concurrency` 5, timeout 2 s: each lane leases a
+    // round of 20 steps (lease 4 × 2 s + 15 s = 23 s), and the shard's 6 connections make
+    // the round last about 9 × 20 × 1 s / 6 = 30 s. The last event's steps wait for a
+    // connection past their lease; a replay then finds them not in flight and takes them.
+    const paths = Array.from({ length: 9 }, (_, i) => `/o${i + 1}`);
+    await crash();
+    const cfg = structuredClone(config);
+    cfg.delivery = { ...cfg.delivery, timeout_ms: 2000, concurrency: 5 };
+    await start(cfg);
+    try {
+      origin.setDecide((r) => (paths.includes(r.path) ? { status: 200, hangMs: 1000 } : { status: 200 }));
+      const tag = randomBytes(3).toString('hex');
+      await testPost('/v1/test/faults', { steps_ms: 60_000 }); // all stored first: one round each
+      const ids = [];
+      for (let i = 0; i < 20; i++) ids.push(await ingest('overrun', `overrun-${tag}-${i}`));
+      await testPost('/v1/test/faults', {});
+      const last = ids.at(-1);
+      const posts = (id) => paths.flatMap((p) => origin.received(p).filter((r) => r.headers['webhook-id'] === id).map((r) => ({ ...r, p })));
+      await waitFor(() => paths.some((p) => origin.received(p).length > 0), { what: 'the first POSTs', timeoutMs: 20_000, everyMs: 50 });
+      const firstAt = Date.now();
+      await sleep(Math.max(0, firstAt + 26_000 - Date.now()));
+      assert.ok(new Set(posts(last).map((r) => r.p)).size < paths.length, 'the last event still waits for some connections at 26 s');
+      const replayAt = Date.now();
+      const replay = await adminPost(`/v1/events/${encodeURIComponent(last)}/replay?source=overrun`);
+      assert.equal(replay.status, 202, JSON.stringify(replay.json));
+      // Sent (or in flight, their leases extended: the replay leaves those alone) by now: the
+      // round's own POSTs. The replay's come in the lane's next round, after this one.
+      const sentBefore = new Set(posts(last).map((r) => r.p));
+      await waitFor(async () => (await Promise.all(ids.map((id) => eventState('overrun', id)))).every((e) => e?.status === 'delivered'),
+        { what: 'every event delivered to the 9 destinations', timeoutMs: 150_000, everyMs: 1000 });
+      await sleep(1500);
+      // An attempt whose outcome was unknown (a timeout under load) may be sent again.
+      const unknown = (id, p) => worker.logLines().some((l) => l.event_id === id && /timeout|network error/.test(l.error ?? '')
+        && new URL(l.url).pathname === p);
+      for (const p of paths) {
+        const got = posts(last).filter((r) => r.p === p).sort((a, b) => a.at - b.at);
+        for (let i = 1; i < got.length; i++) assert.ok(got[i].at >= got[i - 1].answeredAt, `${p}: two POSTs of the replayed event at once`);
+        if (unknown(last, p)) continue;
+        if (!sentBefore.has(p)) {
+          // Not yet sent when the replay came: its waiting attempt is not sent, the replay's is
+          // (or, in flight unseen, that one alone).
+          assert.equal(got.length, 1, `${p}: sent once (${got.map((r) => r.at - replayAt)} ms after the replay)`);
+        } else {
+          assert.ok(got.length <= 2, `${p}: the POST before the replay and at most the replay's (${got.length})`);
+        }
+      }
+      for (const id of ids.slice(0, -1)) {
+        for (const p of paths) {
+          if (!unknown(id, p)) assert.equal(posts(id).filter((r) => r.p === p).length, 1, `${id} at ${p}: once`);
+        }
+      }
+      const notSent = worker.logLines().filter((l) => l.event_id === last && /^not sent: /.test(l.error ?? ''));
+      assert.ok(notSent.length >= 1 && notSent.length <= paths.length - sentBefore.size,
+        `the waiting attempts the replay took are logged as not sent (${notSent.length}, ${paths.length - sentBefore.size} not sent before)`);
+    } finally {
+      origin.setDecide(() => ({ status: 200 }));
+      await crash();
+      await start();
+    }
   });
 });
 
