@@ -333,12 +333,8 @@ pub async fn handle(req: Request, env: &Env, segs: &[&str], log: &mut Log) -> Ap
                     }
                 }
             }
-            let next_after = if more {
-                last.map(|c| c.to_param())
-                    .or_else(|| param(&q, "after").map(String::from))
-            } else {
-                None
-            };
+            // `more` means this call replayed `limit` events, so `last` is set.
+            let next_after = last.filter(|_| more).map(|c| c.to_param());
             ok_json(
                 202,
                 &json!({"replayed": replayed, "count": replayed.len(), "failed": failed, "more": more, "next_after": next_after}),

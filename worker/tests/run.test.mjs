@@ -45,19 +45,14 @@ describe('scripts/run.sh: a port already in use', () => {
   });
   after(() => held.close());
 
-  it('PORT taken: exits 1 naming the port, before building, with no instructions printed', async () => {
-    const port = held.address().port;
-    const r = await runSh({ PORT: String(port), ORIGIN_PORT: String(free), MEDIAHOOK_CONFIG: '' });
-    assert.equal(r.code, 1, r.out);
-    assert.match(r.out, new RegExp(`127\\.0\\.0\\.1:${port} \\(PORT\\) is already in use`), r.out);
-    assert.doesNotMatch(r.out, /Building and starting|mediahook worker on/, r.out);
-  });
-
-  it('ORIGIN_PORT taken (demo configuration): exits 1 naming it', async () => {
-    const port = held.address().port;
-    const r = await runSh({ PORT: String(free), ORIGIN_PORT: String(port), MEDIAHOOK_CONFIG: '' });
-    assert.equal(r.code, 1, r.out);
-    assert.match(r.out, new RegExp(`127\\.0\\.0\\.1:${port} \\(ORIGIN_PORT\\) is already in use`), r.out);
-    assert.doesNotMatch(r.out, /Building and starting|mediahook worker on/, r.out);
-  });
+  for (const [name, what] of [['PORT', 'exits 1 naming the port, before building, with no instructions printed'], ['ORIGIN_PORT', 'exits 1 naming it (demo configuration)']]) {
+    it(`${name} taken: ${what}`, async () => {
+      const port = held.address().port;
+      const ports = { PORT: String(free), ORIGIN_PORT: String(free), [name]: String(port) };
+      const r = await runSh({ ...ports, MEDIAHOOK_CONFIG: '' });
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, new RegExp(`127\\.0\\.0\\.1:${port} \\(${name}\\) is already in use`), r.out);
+      assert.doesNotMatch(r.out, /Building and starting|mediahook worker on/, r.out);
+    });
+  }
 });
